@@ -1,0 +1,1 @@
+ALTER TABLE "servers" ADD COLUMN "ssh_host_key_fingerprint" text;

@@ -1,0 +1,66 @@
+/**
+ * Every request passes here: CORS for the API, the cross-origin refusal for cookie-authenticated
+ * state-changing requests, authentication (cookie or Bearer JWT, always re-checked against the
+ * session row), and security headers on every response.
+ */
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { getAppContext } from '$lib/server/app-context';
+import { authenticateRequest, SESSION_COOKIE } from '$lib/server/auth/authenticate';
+import { corsHeadersFor, isPreflight } from '$lib/server/http/cors';
+import { resolveClientIp } from '$lib/server/http/client-ip';
+import { errorJson } from '$lib/server/http/json';
+import { isSafeMethod, isSameOrigin } from '$lib/server/http/origin-check';
+import { applySecurityHeaders } from '$lib/server/http/security-headers';
+import { logger } from '$lib/server/logger';
+
+export const init: ServerInit = async () => {
+	await getAppContext();
+};
+
+export const handle: Handle = async ({ event, resolve }) => {
+	const app = await getAppContext();
+	const { config } = app;
+	const origin = event.request.headers.get('origin');
+	const isApi = event.url.pathname.startsWith('/api/');
+
+	event.locals.app = app;
+	event.locals.request = {
+		ipAddress: resolveClientIp(event.getClientAddress(), event.request.headers.get('x-forwarded-for'), config.trustedProxyHops),
+		userAgent: event.request.headers.get('user-agent')
+	};
+
+	if (isApi && isPreflight(event.request)) {
+		const headers = corsHeadersFor(origin, config.allowedOrigins);
+		return new Response(null, { status: headers ? 204 : 403, headers: headers ?? {} });
+	}
+
+	event.locals.auth = await authenticateRequest(app, {
+		cookieToken: event.cookies.get(SESSION_COOKIE) ?? null,
+		authorization: event.request.headers.get('authorization')
+	});
+
+	// Cookies ride along on cross-site requests; a state change authenticated by a cookie must come
+	// from our own pages. Bearer-token requests carry their credential explicitly and are exempt.
+	const cookieAuthenticated = event.locals.auth?.via === 'cookie';
+	if (cookieAuthenticated && !isSafeMethod(event.request.method) && !isSameOrigin(event.request, event.url, config.allowedOrigins)) {
+		return withHeaders(errorJson('forbidden', 'Cross-origin request refused', 403), origin, config);
+	}
+
+	const response = await resolve(event);
+	if (config.logRequests) {
+		logger.info('request', { method: event.request.method, path: event.url.pathname, status: response.status });
+	}
+	return withHeaders(response, isApi ? origin : null, config);
+};
+
+function withHeaders(response: Response, origin: string | null, config: { allowedOrigins: string[]; secureCookies: boolean }) {
+	const cors = origin ? corsHeadersFor(origin, config.allowedOrigins) : null;
+	if (cors) for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);
+	applySecurityHeaders(response.headers, { hsts: config.secureCookies });
+	return response;
+}
+
+export const handleError: HandleServerError = ({ error, status }) => {
+	if (status !== 404) logger.error('unhandled server error', { error: error instanceof Error ? error.name : String(error) });
+	return { message: status === 404 ? 'Not found' : 'Internal error' };
+};

@@ -1,0 +1,70 @@
+/**
+ * The process-wide application context: configuration, database, clock and mailer.
+ *
+ * The production entry (src/server.ts) and the SvelteKit bundle are separate module graphs that run
+ * in one process, and an embedded PGlite must be opened exactly once, so the context lives on
+ * globalThis under a registered symbol and both graphs share it. Tests build their own contexts
+ * with createAppContext and never touch the global one.
+ */
+import path from 'node:path';
+import type { ContainerBackend } from '../../../ssh-gateway/docker/container-backend';
+import { createDockerodeBackend } from '../../../ssh-gateway/docker/dockerode-backend';
+import { systemClock, type Clock } from './clock';
+import { loadConfig, type AppConfig } from './config';
+import { openDatabase, type Database, type DatabaseHandle } from './db/client';
+import { runMigrations } from './db/migrate';
+import { createMailer, type Mailer } from './mail/mailer';
+
+export type AppContext = {
+	config: AppConfig;
+	db: Database;
+	dbHandle: DatabaseHandle;
+	clock: Clock;
+	mailer: Mailer;
+	/** Docker engines, reached per server (socket, TLS or SSH); made once, clients cached inside. */
+	containers: ContainerBackend;
+	close(): Promise<void>;
+};
+
+export type CreateAppContextOptions = {
+	config: AppConfig;
+	clock?: Clock;
+	/** For tests: use an in-memory PGlite instead of DATA_DIR when there is no DATABASE_URL. */
+	inMemory?: boolean;
+	/** For tests: a container backend other than dockerode. */
+	containers?: ContainerBackend;
+};
+
+export async function createAppContext(options: CreateAppContextOptions): Promise<AppContext> {
+	const { config } = options;
+	const dbHandle = await openDatabase({
+		databaseUrl: config.databaseUrl,
+		pgliteDir: options.inMemory ? undefined : path.join(config.dataDir, 'pglite')
+	});
+	await runMigrations(dbHandle);
+	const clock = options.clock ?? systemClock;
+	const mailer = createMailer(config, dbHandle.db);
+	return {
+		config,
+		db: dbHandle.db,
+		dbHandle,
+		clock,
+		mailer,
+		containers: options.containers ?? createDockerodeBackend(),
+		close: () => dbHandle.close()
+	};
+}
+
+const GLOBAL_KEY = Symbol.for('ocore.app-context');
+type GlobalWithContext = typeof globalThis & { [GLOBAL_KEY]?: Promise<AppContext> };
+
+/** The shared context, created (with migrations applied) on first use. */
+export function getAppContext(): Promise<AppContext> {
+	const g = globalThis as GlobalWithContext;
+	g[GLOBAL_KEY] ??= createAppContext({ config: loadConfig() });
+	return g[GLOBAL_KEY];
+}
+
+export function hasAppContext(): boolean {
+	return (globalThis as GlobalWithContext)[GLOBAL_KEY] !== undefined;
+}

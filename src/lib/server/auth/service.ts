@@ -1,0 +1,143 @@
+/**
+ * Accounts: sign-up, sign-in (browser cookie or API tokens), refresh, sign-out, password change.
+ *
+ * Policy:
+ * - No account enumeration: an unknown email and a wrong password both answer 401 "Invalid email or
+ *   password" after the same Argon2id work. Sign-up of a taken email answers 409, as the contract
+ *   needs; it is rate-limited like sign-in so it cannot be used to scan for accounts at speed.
+ * - Sign-in, sign-up and reset are limited per client IP (ratelimit/limiter), and failures back off
+ *   per (email, IP) (ratelimit/backoff).
+ * - Every outcome that matters is written to the audit log; secrets never are.
+ */
+import { eq, ne, and } from 'drizzle-orm';
+import type { AppContext } from '../app-context';
+import { appendAccountAudit } from '../audit/append';
+import { isUniqueViolation } from '../db/pg-errors';
+import { sessions, users } from '../db/schema';
+import { AppError } from '../errors';
+import { assertNotBackedOff, clearLoginFailures, recordLoginFailure } from '../ratelimit/backoff';
+import { enforceAuthRateLimit } from '../ratelimit/limiter';
+import { signAccessToken } from './jwt';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from './password';
+import type { ChangePasswordInput, LoginInput, SignupInput } from './schemas';
+import { createApiSession, createBrowserSession, deleteSession, rotateRefreshToken } from './session-store';
+import type { AuthState, AuthUser, RequestMeta } from './types';
+import { findUserByEmail, findUserById, toAuthUser } from './users';
+
+const INVALID_CREDENTIALS = 'Invalid email or password';
+
+export async function signup(app: AppContext, input: SignupInput, meta: RequestMeta): Promise<AuthUser> {
+	const now = app.clock.now();
+	await enforceAuthRateLimit(app, 'signup', meta.ipAddress, now);
+	const passwordHash = await hashPassword(input.password);
+	try {
+		return await app.db.transaction(async (tx) => {
+			// The first account of a fresh install administers it (reads the outbox); so do ADMIN_EMAILS.
+			const [anyUser] = await tx.select({ id: users.id }).from(users).limit(1);
+			const isPlatformAdmin = !anyUser || app.config.adminEmails.includes(input.email);
+			const [user] = await tx
+				.insert(users)
+				.values({ email: input.email, name: input.name, passwordHash, isPlatformAdmin, createdAt: now, updatedAt: now, passwordChangedAt: now })
+				.returning();
+			await appendAccountAudit(tx, { actor: { userId: user!.id, email: user!.email }, action: 'user.signed_up', ...auditMeta(meta) }, now);
+			return toAuthUser(user!);
+		});
+	} catch (err) {
+		if (isUniqueViolation(err, 'users_email_unique')) throw new AppError('conflict', 'An account with this email already exists');
+		throw err;
+	}
+}
+
+function auditMeta(meta: RequestMeta) {
+	return { ipAddress: meta.ipAddress, userAgent: meta.userAgent };
+}
+
+/** The shared first half of every sign-in: limits, back-off, and one password check. */
+async function authenticatePassword(app: AppContext, input: LoginInput, meta: RequestMeta, now: Date) {
+	await enforceAuthRateLimit(app, 'login', meta.ipAddress, now);
+	await assertNotBackedOff(app, input.email, meta.ipAddress, now);
+	const user = await findUserByEmail(app.db, input.email);
+	const valid = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
+	if (!user || !valid) {
+		await recordLoginFailure(app, input.email, meta.ipAddress, now);
+		await appendAccountAudit(
+			app.db,
+			{
+				actor: user ? { userId: user.id, email: user.email } : null,
+				action: 'auth.login_failed',
+				metadata: { email: input.email, reason: user ? 'wrong_password' : 'unknown_email' },
+				...auditMeta(meta)
+			},
+			now
+		);
+		throw new AppError('invalid_credentials', INVALID_CREDENTIALS);
+	}
+	await clearLoginFailures(app, input.email, meta.ipAddress);
+	return user;
+}
+
+export async function loginBrowser(app: AppContext, input: LoginInput, meta: RequestMeta) {
+	const now = app.clock.now();
+	const user = await authenticatePassword(app, input, meta, now);
+	return app.db.transaction(async (tx) => {
+		const { session, token } = await createBrowserSession(app, tx, user.id, meta, now);
+		await appendAccountAudit(tx, { actor: { userId: user.id, email: user.email }, action: 'auth.login', targetType: 'session', targetId: session.id, metadata: { kind: 'browser' }, ...auditMeta(meta) }, now);
+		return { user: toAuthUser(user), sessionToken: token, expiresAt: session.expiresAt };
+	});
+}
+
+export type ApiTokens = { accessToken: string; refreshToken: string; expiresIn: number; user: AuthUser };
+
+export async function loginApi(app: AppContext, input: LoginInput, meta: RequestMeta): Promise<ApiTokens> {
+	const now = app.clock.now();
+	const user = await authenticatePassword(app, input, meta, now);
+	return app.db.transaction(async (tx) => {
+		const { session, refreshToken } = await createApiSession(app, tx, user.id, meta, now);
+		await appendAccountAudit(tx, { actor: { userId: user.id, email: user.email }, action: 'auth.login', targetType: 'session', targetId: session.id, metadata: { kind: 'api' }, ...auditMeta(meta) }, now);
+		const accessToken = signAccessToken(app.config.jwtSecret, { userId: user.id, sessionId: session.id }, now, app.config.accessTokenTtlSeconds);
+		return { accessToken, refreshToken, expiresIn: app.config.accessTokenTtlSeconds, user: toAuthUser(user) };
+	});
+}
+
+export async function refreshApiSession(app: AppContext, refreshToken: string, meta: RequestMeta): Promise<ApiTokens> {
+	const now = app.clock.now();
+	const result = await rotateRefreshToken(app, refreshToken, meta, now);
+	if (result.kind === 'replayed') {
+		// A rotated token came back: someone holds a copy. End the session for both holders.
+		await deleteSession(app.db, result.session.id);
+		const user = await findUserById(app.db, result.session.userId);
+		await appendAccountAudit(app.db, { actor: user ? { userId: user.id, email: user.email } : null, action: 'session.revoked', targetType: 'session', targetId: result.session.id, metadata: { reason: 'refresh_token_reuse' }, ...auditMeta(meta) }, now);
+	}
+	if (result.kind !== 'rotated') throw new AppError('unauthorized', 'Invalid or expired refresh token');
+	const user = await findUserById(app.db, result.session.userId);
+	if (!user) throw new AppError('unauthorized', 'Invalid or expired refresh token');
+	const accessToken = signAccessToken(app.config.jwtSecret, { userId: user.id, sessionId: result.session.id }, now, app.config.accessTokenTtlSeconds);
+	return { accessToken, refreshToken: result.refreshToken, expiresIn: app.config.accessTokenTtlSeconds, user: toAuthUser(user) };
+}
+
+export async function logout(app: AppContext, auth: AuthState, meta: RequestMeta): Promise<void> {
+	const now = app.clock.now();
+	await app.db.transaction(async (tx) => {
+		await deleteSession(tx, auth.session.id);
+		await appendAccountAudit(tx, { actor: { userId: auth.user.id, email: auth.user.email }, action: 'auth.logout', targetType: 'session', targetId: auth.session.id, ...auditMeta(meta) }, now);
+	});
+}
+
+/** Changing the password keeps the current session and ends every other one. */
+export async function changePassword(app: AppContext, auth: AuthState, input: ChangePasswordInput, meta: RequestMeta): Promise<{ endedSessions: number }> {
+	const now = app.clock.now();
+	const user = await findUserById(app.db, auth.user.id);
+	if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+		throw new AppError('invalid_request', 'currentPassword: Current password is incorrect');
+	}
+	const passwordHash = await hashPassword(input.newPassword);
+	return app.db.transaction(async (tx) => {
+		await tx.update(users).set({ passwordHash, passwordChangedAt: now, updatedAt: now }).where(eq(users.id, user.id));
+		const ended = await tx
+			.delete(sessions)
+			.where(and(eq(sessions.userId, user.id), ne(sessions.id, auth.session.id)))
+			.returning({ id: sessions.id });
+		await appendAccountAudit(tx, { actor: { userId: user.id, email: user.email }, action: 'user.password_changed', metadata: { endedSessions: ended.length }, ...auditMeta(meta) }, now);
+		return { endedSessions: ended.length };
+	});
+}

@@ -1,0 +1,130 @@
+/**
+ * Session rows, after the Lucia session guide.
+ *
+ * Policy:
+ * - Browser sessions (cookie): end after SESSION_IDLE_TIMEOUT_SECONDS without a request (sliding) or
+ *   SESSION_ABSOLUTE_LIFETIME_SECONDS after sign-in, whichever comes first.
+ * - API sessions (JWT + refresh token): live as long as their refresh token, REFRESH_TOKEN_TTL_SECONDS
+ *   from the last rotation. A replayed (already rotated) refresh token ends the session: it means the
+ *   token was copied.
+ * - lastActiveAt is written at most once a minute per session, so checking a session is a single read.
+ * - Expired sessions found on use are deleted; revoking is deleting the row.
+ */
+import { and, eq, lt } from 'drizzle-orm';
+import type { AppContext } from '../app-context';
+import { addSeconds } from '../clock';
+import type { DbOrTx } from '../db/client';
+import { sessions, type Session } from '../db/schema';
+import { generateSecureRandomString, hashSecret, joinToken, secretMatches, splitToken } from './tokens';
+import type { RequestMeta } from './types';
+
+const ACTIVITY_WRITE_INTERVAL_MS = 60_000;
+
+export async function createBrowserSession(app: AppContext, db: DbOrTx, userId: string, meta: RequestMeta, now: Date) {
+	const id = generateSecureRandomString();
+	const secret = generateSecureRandomString();
+	const expiresAt = addSeconds(now, app.config.sessionAbsoluteLifetimeSeconds);
+	const [session] = await db
+		.insert(sessions)
+		.values({
+			id,
+			userId,
+			kind: 'browser',
+			secretHash: hashSecret(secret),
+			userAgent: meta.userAgent,
+			ipAddress: meta.ipAddress,
+			createdAt: now,
+			lastActiveAt: now,
+			expiresAt
+		})
+		.returning();
+	return { session: session!, token: joinToken(id, secret) };
+}
+
+export async function createApiSession(app: AppContext, db: DbOrTx, userId: string, meta: RequestMeta, now: Date) {
+	const id = generateSecureRandomString();
+	const refreshSecret = generateSecureRandomString();
+	const [session] = await db
+		.insert(sessions)
+		.values({
+			id,
+			userId,
+			kind: 'api',
+			refreshSecretHash: hashSecret(refreshSecret),
+			userAgent: meta.userAgent,
+			ipAddress: meta.ipAddress,
+			createdAt: now,
+			lastActiveAt: now,
+			expiresAt: addSeconds(now, app.config.refreshTokenTtlSeconds)
+		})
+		.returning();
+	return { session: session!, refreshToken: joinToken(id, refreshSecret) };
+}
+
+function isExpired(app: AppContext, session: Session, now: Date): boolean {
+	if (session.expiresAt.getTime() <= now.getTime()) return true;
+	if (session.kind === 'browser') {
+		const idleEnd = addSeconds(session.lastActiveAt, app.config.sessionIdleTimeoutSeconds);
+		if (idleEnd.getTime() <= now.getTime()) return true;
+	}
+	return false;
+}
+
+/** Reads a live session by id, deleting it if it has expired, and records activity. */
+export async function loadLiveSession(app: AppContext, sessionId: string, now: Date): Promise<Session | null> {
+	const [session] = await app.db.select().from(sessions).where(eq(sessions.id, sessionId));
+	if (!session) return null;
+	if (isExpired(app, session, now)) {
+		await app.db.delete(sessions).where(eq(sessions.id, session.id));
+		return null;
+	}
+	if (now.getTime() - session.lastActiveAt.getTime() >= ACTIVITY_WRITE_INTERVAL_MS) {
+		await app.db.update(sessions).set({ lastActiveAt: now }).where(eq(sessions.id, session.id));
+		session.lastActiveAt = now;
+	}
+	return session;
+}
+
+/** Validates a browser cookie token; null for anything malformed, unknown, expired or forged. */
+export async function validateBrowserToken(app: AppContext, token: string, now: Date): Promise<Session | null> {
+	const parts = splitToken(token);
+	if (!parts) return null;
+	const session = await loadLiveSession(app, parts.id, now);
+	if (!session || session.kind !== 'browser') return null;
+	return secretMatches(parts.secret, session.secretHash) ? session : null;
+}
+
+export type RotationResult = { kind: 'rotated'; session: Session; refreshToken: string } | { kind: 'invalid' } | { kind: 'replayed'; session: Session };
+
+/**
+ * Rotates an API session's refresh token. The compare-and-swap on the old hash makes two concurrent
+ * uses of one token yield one winner; the loser is treated as a replay.
+ */
+export async function rotateRefreshToken(app: AppContext, token: string, meta: RequestMeta, now: Date): Promise<RotationResult> {
+	const parts = splitToken(token);
+	if (!parts) return { kind: 'invalid' };
+	const session = await loadLiveSession(app, parts.id, now);
+	if (!session || session.kind !== 'api') return { kind: 'invalid' };
+	if (!secretMatches(parts.secret, session.refreshSecretHash)) return { kind: 'replayed', session };
+	const nextSecret = generateSecureRandomString();
+	const updated = await app.db
+		.update(sessions)
+		.set({
+			refreshSecretHash: hashSecret(nextSecret),
+			lastActiveAt: now,
+			ipAddress: meta.ipAddress,
+			expiresAt: addSeconds(now, app.config.refreshTokenTtlSeconds)
+		})
+		.where(and(eq(sessions.id, session.id), eq(sessions.refreshSecretHash, session.refreshSecretHash!)))
+		.returning();
+	if (updated.length === 0) return { kind: 'replayed', session };
+	return { kind: 'rotated', session: updated[0]!, refreshToken: joinToken(session.id, nextSecret) };
+}
+
+export async function deleteSession(db: DbOrTx, sessionId: string): Promise<void> {
+	await db.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+export async function deleteExpiredSessions(db: DbOrTx, now: Date): Promise<void> {
+	await db.delete(sessions).where(lt(sessions.expiresAt, now));
+}

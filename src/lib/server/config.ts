@@ -1,0 +1,206 @@
+/**
+ * The one place configuration is read. Every variable is validated with zod at start-up and a bad
+ * value fails fast with a message naming the variable. Secrets read here are never logged.
+ *
+ * JWT_SECRET policy: at least 32 characters. In production a missing or short secret refuses to
+ * start; in development one is generated once and kept in DATA_DIR/jwt-secret (mode 0600).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanFromEnv = z
+	.enum(['true', 'false', '1', '0', 'yes', 'no'])
+	.transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveSeconds = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+	NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+	HOST: z.string().default('0.0.0.0'),
+	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+	APP_URL: z.url().optional(),
+	DOCS_ORIGIN: z.url().optional(),
+	DATABASE_URL: z.string().min(1).optional(),
+	DATA_DIR: z.string().default('./data'),
+	JWT_SECRET: z.string().optional(),
+	ACCESS_TOKEN_TTL_SECONDS: positiveSeconds.default(3600),
+	REFRESH_TOKEN_TTL_SECONDS: positiveSeconds.default(30 * 24 * 3600),
+	SESSION_IDLE_TIMEOUT_SECONDS: positiveSeconds.default(7 * 24 * 3600),
+	SESSION_ABSOLUTE_LIFETIME_SECONDS: positiveSeconds.default(30 * 24 * 3600),
+	PASSWORD_RESET_TTL_SECONDS: positiveSeconds.default(30 * 60),
+	TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+	AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(5),
+	SMTP_URL: z.string().optional(),
+	SMTP_FROM: z.string().default('oCore <no-reply@localhost>'),
+	ADMIN_EMAILS: z.string().default(''),
+	LOG_REQUESTS: booleanFromEnv.default(false),
+	SSH_KEY_MIN_RSA_BITS: z.coerce.number().int().min(1024).max(16384).default(4096),
+	GITHUB_KEYS_BASE_URL: z.url().default('https://github.com'),
+	/** Comma-separated hosts the outbound fetcher may reach even on private addresses (tests, on-prem GHE). */
+	FETCH_ALLOW_PRIVATE_HOSTS: z.string().default(''),
+	SSH_PORT: z.coerce.number().int().min(0).max(65535).default(2222),
+	/** The host name users put in `ssh -p 2222 <slug>@<host>`; defaults to APP_URL's host name. */
+	SSH_PUBLIC_HOST: z.string().optional(),
+	SSH_USERNAME_PREFIX: z.string().regex(/^[a-z0-9-]*$/).default('ocore-'),
+	/** AES-256-GCM key material for server credentials at rest: at least 32 characters. */
+	SSH_ENCRYPTION_KEY: z.string().optional(),
+	/** The previous key while rotating: values encrypted under it are still readable, and re-encrypted by `npm run secrets:rotate`. */
+	SSH_ENCRYPTION_KEY_PREVIOUS: z.string().optional(),
+	SSH_HOST: z.string().default('0.0.0.0'),
+	SSH_ENABLED: booleanFromEnv.default(true),
+	SSH_IDLE_TIMEOUT_SECONDS: positiveSeconds.default(15 * 60),
+	SSH_MAX_SESSIONS_PER_USER: z.coerce.number().int().positive().default(5),
+	SSH_SFTP_SERVER_PATH: z.string().default('/usr/lib/openssh/sftp-server'),
+	SESSION_RECORDING: z.enum(['off', 'metadata', 'full']).default('metadata'),
+	SESSION_RECORDING_INPUT: booleanFromEnv.default(false),
+	/** The local Docker engine socket used by servers of kind `socket`. */
+	DOCKER_SOCKET_PATH: z.string().default('/var/run/docker.sock')
+});
+
+export type AppConfig = {
+	env: 'development' | 'production' | 'test';
+	host: string;
+	port: number;
+	appUrl: URL;
+	allowedOrigins: string[];
+	secureCookies: boolean;
+	databaseUrl: string | undefined;
+	dataDir: string;
+	jwtSecret: string;
+	accessTokenTtlSeconds: number;
+	refreshTokenTtlSeconds: number;
+	sessionIdleTimeoutSeconds: number;
+	sessionAbsoluteLifetimeSeconds: number;
+	passwordResetTtlSeconds: number;
+	trustedProxyHops: number;
+	authRateLimitPerMinute: number;
+	smtpUrl: string | undefined;
+	smtpFrom: string;
+	adminEmails: string[];
+	logRequests: boolean;
+	sshKeyMinRsaBits: number;
+	githubKeysBaseUrl: URL;
+	fetchAllowPrivateHosts: string[];
+	sshPort: number;
+	sshPublicHost: string;
+	sshUsernamePrefix: string;
+	sshEncryptionKey: string;
+	sshEncryptionKeyPrevious: string | undefined;
+	sshHost: string;
+	sshEnabled: boolean;
+	sshIdleTimeoutSeconds: number;
+	sshMaxSessionsPerUser: number;
+	sshSftpServerPath: string;
+	sessionRecording: 'off' | 'metadata' | 'full';
+	sessionRecordingInput: boolean;
+	dockerSocketPath: string;
+};
+
+export class ConfigError extends Error {}
+
+const JWT_SECRET_MIN_LENGTH = 32;
+
+function loadOrCreateDevSecret(dataDir: string, fileName: string, variable: string, warn: (msg: string) => void): string {
+	const file = path.join(dataDir, fileName);
+	if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+	mkdirSync(dataDir, { recursive: true });
+	const secret = randomBytes(48).toString('base64url');
+	writeFileSync(file, secret + '\n', { mode: 0o600 });
+	warn(`${variable} is not set: generated a development secret in ${file}. Set ${variable} in production.`);
+	return secret;
+}
+
+const ENCRYPTION_KEY_MIN_LENGTH = 32;
+
+/** Same policy as JWT_SECRET: required in production, generated and kept in DATA_DIR in development. */
+function resolveEncryptionKey(value: string | undefined, env: string, dataDir: string, warn: (msg: string) => void): string {
+	if (value !== undefined && value.length >= ENCRYPTION_KEY_MIN_LENGTH) return value;
+	if (env === 'production') {
+		throw new ConfigError(
+			value === undefined
+				? `Invalid configuration: SSH_ENCRYPTION_KEY is required in production (at least ${ENCRYPTION_KEY_MIN_LENGTH} characters)`
+				: `Invalid configuration: SSH_ENCRYPTION_KEY must be at least ${ENCRYPTION_KEY_MIN_LENGTH} characters`
+		);
+	}
+	return loadOrCreateDevSecret(dataDir, 'ssh-encryption-key', 'SSH_ENCRYPTION_KEY', warn);
+}
+
+export function loadConfig(
+	env: Record<string, string | undefined> = process.env,
+	warn: (msg: string) => void = (msg) => console.warn(`[config] ${msg}`)
+): AppConfig {
+	const parsed = envSchema.safeParse(env);
+	if (!parsed.success) {
+		const first = parsed.error.issues[0];
+		const name = first?.path.join('.') ?? 'environment';
+		throw new ConfigError(`Invalid configuration: ${name}: ${first?.message ?? 'invalid value'}`);
+	}
+	const e = parsed.data;
+	const dataDir = path.resolve(e.DATA_DIR);
+
+	let jwtSecret = e.JWT_SECRET;
+	if (jwtSecret !== undefined && jwtSecret.length < JWT_SECRET_MIN_LENGTH) {
+		if (e.NODE_ENV === 'production') {
+			throw new ConfigError(`Invalid configuration: JWT_SECRET must be at least ${JWT_SECRET_MIN_LENGTH} characters`);
+		}
+		warn(`JWT_SECRET is shorter than ${JWT_SECRET_MIN_LENGTH} characters; ignoring it in development.`);
+		jwtSecret = undefined;
+	}
+	if (jwtSecret === undefined) {
+		if (e.NODE_ENV === 'production') {
+			throw new ConfigError(
+				`Invalid configuration: JWT_SECRET is required in production (at least ${JWT_SECRET_MIN_LENGTH} characters)`
+			);
+		}
+		jwtSecret = loadOrCreateDevSecret(dataDir, 'jwt-secret', 'JWT_SECRET', warn);
+	}
+
+	const appUrl = new URL(e.APP_URL ?? `http://localhost:${e.PORT}`);
+	const allowedOrigins = [appUrl.origin];
+	if (e.DOCS_ORIGIN) allowedOrigins.push(new URL(e.DOCS_ORIGIN).origin);
+
+	return {
+		env: e.NODE_ENV,
+		host: e.HOST,
+		port: e.PORT,
+		appUrl,
+		allowedOrigins,
+		secureCookies: appUrl.protocol === 'https:',
+		databaseUrl: e.DATABASE_URL,
+		dataDir,
+		jwtSecret,
+		accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+		refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+		sessionIdleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS,
+		sessionAbsoluteLifetimeSeconds: e.SESSION_ABSOLUTE_LIFETIME_SECONDS,
+		passwordResetTtlSeconds: e.PASSWORD_RESET_TTL_SECONDS,
+		trustedProxyHops: e.TRUSTED_PROXY_HOPS,
+		authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+		smtpUrl: e.SMTP_URL,
+		smtpFrom: e.SMTP_FROM,
+		adminEmails: e.ADMIN_EMAILS.split(',')
+			.map((s) => s.trim().toLowerCase())
+			.filter(Boolean),
+		logRequests: e.LOG_REQUESTS,
+		sshKeyMinRsaBits: e.SSH_KEY_MIN_RSA_BITS,
+		githubKeysBaseUrl: new URL(e.GITHUB_KEYS_BASE_URL),
+		fetchAllowPrivateHosts: e.FETCH_ALLOW_PRIVATE_HOSTS.split(',')
+			.map((s) => s.trim().toLowerCase())
+			.filter(Boolean),
+		sshPort: e.SSH_PORT,
+		sshPublicHost: e.SSH_PUBLIC_HOST ?? appUrl.hostname,
+		sshUsernamePrefix: e.SSH_USERNAME_PREFIX,
+		sshEncryptionKey: resolveEncryptionKey(e.SSH_ENCRYPTION_KEY, e.NODE_ENV, dataDir, warn),
+		sshEncryptionKeyPrevious: e.SSH_ENCRYPTION_KEY_PREVIOUS,
+		sshHost: e.SSH_HOST,
+		sshEnabled: e.SSH_ENABLED,
+		sshIdleTimeoutSeconds: e.SSH_IDLE_TIMEOUT_SECONDS,
+		sshMaxSessionsPerUser: e.SSH_MAX_SESSIONS_PER_USER,
+		sshSftpServerPath: e.SSH_SFTP_SERVER_PATH,
+		sessionRecording: e.SESSION_RECORDING,
+		sessionRecordingInput: e.SESSION_RECORDING_INPUT,
+		dockerSocketPath: e.DOCKER_SOCKET_PATH
+	};
+}

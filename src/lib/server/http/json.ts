@@ -1,0 +1,92 @@
+/**
+ * The REST facade's request and response helpers: bounded JSON bodies validated with the domain's zod
+ * schemas, and one mapper from any thrown error to `{error, message}` with the right HTTP status.
+ */
+import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { z } from 'zod';
+import { AppError, httpStatusOf, isAppError } from '../errors';
+import { logger } from '../logger';
+import { describeZodError } from './schemas-errors';
+
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
+
+async function readBodyBounded(request: Request, limitBytes: number): Promise<string> {
+	const declared = Number(request.headers.get('content-length') ?? '0');
+	if (declared > limitBytes) throw new AppError('payload_too_large', `Request body exceeds ${limitBytes} bytes`);
+	if (!request.body) return '';
+	const reader = request.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let total = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		total += value.byteLength;
+		if (total > limitBytes) {
+			await reader.cancel();
+			throw new AppError('payload_too_large', `Request body exceeds ${limitBytes} bytes`);
+		}
+		chunks.push(value);
+	}
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads and validates a JSON body; an empty body is treated as `{}` so optional-only schemas work. */
+export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
+	const text = await readBodyBounded(request, MAX_JSON_BODY_BYTES);
+	let value: unknown = {};
+	if (text.trim() !== '') {
+		try {
+			value = JSON.parse(text);
+		} catch {
+			throw new AppError('invalid_request', 'Request body is not valid JSON');
+		}
+	}
+	const parsed = schema.safeParse(value);
+	if (!parsed.success) throw new AppError('invalid_request', describeZodError(parsed.error));
+	return parsed.data;
+}
+
+export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
+	return new Response(JSON.stringify(data), {
+		status,
+		headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }
+	});
+}
+
+export function errorJson(error: string, message: string, status: number, extra: Record<string, unknown> = {}) {
+	return json({ error, message, ...extra }, status);
+}
+
+function fromAppError(err: AppError): Response {
+	const status = httpStatusOf(err.code);
+	if (err.code === 'rate_limited') {
+		const retryAfter = Math.max(1, Math.ceil(err.retryAfterSeconds ?? 60));
+		return json({ error: err.code, message: err.message, retryAfter }, status, { 'retry-after': String(retryAfter) });
+	}
+	return errorJson(err.code, err.message, status);
+}
+
+/** The one mapper from anything thrown in a REST handler to the public error shape. */
+export function errorToResponse(err: unknown): Response {
+	if (isAppError(err)) return fromAppError(err);
+	if (err instanceof TRPCError) {
+		if (isAppError(err.cause)) return fromAppError(err.cause);
+		if (err.cause instanceof z.ZodError) return errorJson('invalid_request', describeZodError(err.cause), 400);
+		const status = getHTTPStatusCodeFromError(err);
+		if (status < 500) return errorJson(err.code.toLowerCase(), err.message, status);
+	}
+	logger.error('unhandled error in REST handler', { error: err instanceof Error ? err.name : typeof err, detail: err instanceof Error ? err.message : undefined });
+	return errorJson('internal', 'Internal error', 500);
+}
+
+/** Wraps a REST handler so every failure becomes `{error, message}`. */
+export function rest<E>(handler: (event: E) => Promise<Response>): (event: E) => Promise<Response> {
+	return async (event) => {
+		try {
+			return await handler(event);
+		} catch (err) {
+			return errorToResponse(err);
+		}
+	};
+}

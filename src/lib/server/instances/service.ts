@@ -1,0 +1,209 @@
+/**
+ * Instances: an org's named handle on one container of one of its servers. Create, list, read,
+ * start, stop and delete.
+ *
+ * Policy:
+ * - Slugs are unique platform-wide (they are SSH user names); a taken slug is 409 whoever holds it.
+ * - Reading needs `view:instances`, changing needs `manage:instances`, in the instance's org. A
+ *   non-member gets `Instance not found` whether or not the slug exists; a server of another org is
+ *   `Server not found`.
+ * - Start and stop go to Docker outside any transaction, then read the state back: the stored
+ *   status is what the engine reports, not what was asked for. Engine failures are 502 with a
+ *   user-safe message; the engine's own words go to the log only.
+ * - Deleting an instance forgets it; the container is left as it is.
+ */
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { ContainerBackendError } from '../../../../ssh-gateway/docker/container-backend';
+import { instances, memberships, roles, servers, type Instance, type Server } from '../db/schema';
+import { isUniqueViolation } from '../db/pg-errors';
+import { AppError } from '../errors';
+import { logger } from '../logger';
+import { loadMembershipAccess } from '../orgs/access';
+import { requireActorAccess, requirePermission } from '../orgs/guards';
+import type { Permission } from '../orgs/permissions';
+import { auditOrg, type ActingUser } from '../orgs/store';
+import { requireServerInOrg } from '../servers/service';
+import type { CreateInstanceInput } from './schemas';
+import { containerRefOf, recordStatus, statusOf, syncInstanceStatus, type InstanceDeps } from './status';
+
+export type InstanceView = {
+	id: string;
+	orgId: string;
+	slug: string;
+	name: string;
+	project: string | null;
+	environment: string | null;
+	serverId: string;
+	container: string;
+	status: Instance['status'];
+	createdAt: Date;
+	updatedAt: Date;
+};
+
+export function toInstanceView(row: Instance): InstanceView {
+	const { id, orgId, slug, name, project, environment, serverId, container, status, createdAt, updatedAt } = row;
+	return { id, orgId, slug, name, project, environment, serverId, container, status, createdAt, updatedAt };
+}
+
+const notFound = () => new AppError('not_found', 'Instance not found');
+
+/** The instance, its server and the caller's access, or not_found for outsiders; then the permission. */
+async function loadForActor(app: InstanceDeps, userId: string, slug: string, permission: Permission) {
+	const [row] = await app.db
+		.select({ instance: instances, server: servers })
+		.from(instances)
+		.innerJoin(servers, eq(servers.id, instances.serverId))
+		.where(eq(instances.slug, slug));
+	const access = row ? await loadMembershipAccess(app.db, row.instance.orgId, userId) : null;
+	if (!row || !access) throw notFound();
+	requirePermission(access, permission);
+	return row;
+}
+
+async function syncAll(app: InstanceDeps, rows: { instance: Instance; server: Server }[]): Promise<InstanceView[]> {
+	const synced = await Promise.all(rows.map((r) => syncInstanceStatus(app, r.instance, r.server)));
+	return synced.map(toInstanceView);
+}
+
+export async function createInstance(app: InstanceDeps, actor: ActingUser, orgId: string, input: CreateInstanceInput): Promise<InstanceView> {
+	const now = app.clock.now();
+	let created: { instance: Instance; server: Server };
+	try {
+		created = await app.db.transaction(async (tx) => {
+			requirePermission(await requireActorAccess(tx, orgId, actor.userId), 'manage:instances');
+			const server = await requireServerInOrg(tx, orgId, input.serverId);
+			const [instance] = await tx
+				.insert(instances)
+				.values({
+					orgId,
+					slug: input.slug,
+					name: input.name,
+					project: input.project ?? null,
+					environment: input.environment ?? null,
+					serverId: server.id,
+					container: input.container,
+					status: 'provisioning',
+					createdAt: now,
+					updatedAt: now
+				})
+				.returning();
+			if (!instance) throw new Error('instance insert returned nothing');
+			const { slug, name, project, environment, container } = instance;
+			const metadata = { slug, name, project, environment, container, serverId: server.id, server: server.name };
+			await auditOrg(tx, orgId, actor, { action: 'instance.created', targetType: 'instance', targetId: instance.id, metadata }, now);
+			return { instance, server };
+		});
+	} catch (err) {
+		if (isUniqueViolation(err, 'instances_slug_unique')) throw new AppError('conflict', `The slug "${input.slug}" is already taken`);
+		throw err;
+	}
+	return toInstanceView(await syncInstanceStatus(app, created.instance, created.server));
+}
+
+/** The org's instances by slug, statuses refreshed. The caller is authorized by the front door (view:instances). */
+export async function listInstances(app: InstanceDeps, orgId: string): Promise<InstanceView[]> {
+	const rows = await app.db
+		.select({ instance: instances, server: servers })
+		.from(instances)
+		.innerJoin(servers, eq(servers.id, instances.serverId))
+		.where(eq(instances.orgId, orgId))
+		.orderBy(asc(instances.slug));
+	return syncAll(app, rows);
+}
+
+/** Instances of every org where `userId` holds view:instances (owners hold everything). */
+export async function listInstancesForUser(app: InstanceDeps, userId: string): Promise<InstanceView[]> {
+	const grants = await app.db
+		.select({ orgId: memberships.orgId, isOwner: memberships.isOwner, permissions: roles.permissions })
+		.from(memberships)
+		.innerJoin(roles, eq(roles.id, memberships.roleId))
+		.where(eq(memberships.userId, userId));
+	const orgIds = grants.filter((g) => g.isOwner || g.permissions.includes('view:instances')).map((g) => g.orgId);
+	if (orgIds.length === 0) return [];
+	const rows = await app.db
+		.select({ instance: instances, server: servers })
+		.from(instances)
+		.innerJoin(servers, eq(servers.id, instances.serverId))
+		.where(inArray(instances.orgId, orgIds))
+		.orderBy(asc(instances.slug));
+	return syncAll(app, rows);
+}
+
+export async function getInstance(app: InstanceDeps, userId: string, slug: string): Promise<InstanceView> {
+	const { instance, server } = await loadForActor(app, userId, slug, 'view:instances');
+	return toInstanceView(await syncInstanceStatus(app, instance, server));
+}
+
+/** A user-safe AppError for a failed engine call; the engine's detail goes to the log. */
+function engineFailure(err: unknown, instance: Instance, server: Server, verb: string): AppError {
+	if (!(err instanceof ContainerBackendError)) return err instanceof AppError ? err : new AppError('internal', 'Internal error', { cause: err });
+	logger.warn(`instance ${verb} failed`, { instance: instance.slug, server: server.id, reason: err.reason, detail: err.message });
+	if (err.reason === 'missing') {
+		return new AppError('conflict', `Container "${instance.container}" does not exist on server "${server.name}"`);
+	}
+	if (err.reason === 'unreachable') return new AppError('bad_gateway', `The Docker engine of server "${server.name}" is unreachable`);
+	return new AppError('bad_gateway', `Docker could not ${verb} container "${instance.container}"`);
+}
+
+async function changePower(app: InstanceDeps, actor: ActingUser, slug: string, verb: 'start' | 'stop'): Promise<InstanceView> {
+	const { instance, server } = await loadForActor(app, actor.userId, slug, 'manage:instances');
+	let status: Instance['status'];
+	try {
+		const ref = containerRefOf(app, instance, server);
+		await (verb === 'start' ? app.containers.start(ref) : app.containers.stop(ref));
+		const state = await app.containers.state(ref);
+		if (state === 'missing') throw new ContainerBackendError('missing', `${instance.container} vanished after ${verb}`);
+		status = statusOf(state);
+	} catch (err) {
+		throw engineFailure(err, instance, server, verb);
+	}
+	const now = app.clock.now();
+	return app.db.transaction(async (tx) => {
+		const [current] = await tx.select().from(instances).where(eq(instances.id, instance.id)).for('update');
+		if (!current) throw notFound();
+		const updated = await recordStatus(tx, current, status, now);
+		await auditOrg(
+			tx,
+			instance.orgId,
+			actor,
+			{
+				action: verb === 'start' ? 'instance.started' : 'instance.stopped',
+				targetType: 'instance',
+				targetId: instance.id,
+				metadata: { slug: instance.slug, container: instance.container, server: server.name, status }
+			},
+			now
+		);
+		return toInstanceView(updated);
+	});
+}
+
+export function startInstance(app: InstanceDeps, actor: ActingUser, slug: string): Promise<InstanceView> {
+	return changePower(app, actor, slug, 'start');
+}
+
+export function stopInstance(app: InstanceDeps, actor: ActingUser, slug: string): Promise<InstanceView> {
+	return changePower(app, actor, slug, 'stop');
+}
+
+/** Forgets the instance (the container is left untouched). */
+export async function deleteInstance(app: InstanceDeps, actor: ActingUser, slug: string): Promise<{ slug: string }> {
+	const { instance } = await loadForActor(app, actor.userId, slug, 'manage:instances');
+	const now = app.clock.now();
+	await app.db.transaction(async (tx) => {
+		const deleted = await tx
+			.delete(instances)
+			.where(and(eq(instances.id, instance.id), eq(instances.orgId, instance.orgId)))
+			.returning({ id: instances.id });
+		if (deleted.length === 0) throw notFound();
+		const { name, container, serverId } = instance;
+		await auditOrg(
+			tx,
+			instance.orgId,
+			actor,
+			{ action: 'instance.deleted', targetType: 'instance', targetId: instance.id, metadata: { slug, name, container, serverId } },
+			now
+		);
+	});
+	return { slug };
+}

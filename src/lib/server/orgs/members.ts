@@ -1,0 +1,160 @@
+/**
+ * Members of one org: add an existing user by email, list, change role, remove. Every query is scoped
+ * by the org id (store.ts); a user id from another org is not_found. The last owner can never be
+ * removed, and the guards in guards.ts stop a non-owner from escalating through role assignment.
+ * Each change is audited in the same transaction.
+ */
+import { and, eq } from 'drizzle-orm';
+import { memberships, users } from '../db/schema';
+import { isUniqueViolation } from '../db/pg-errors';
+import { AppError } from '../errors';
+import { requireActorAccess, requireCanGrant, requireCanManageMember, requirePermission } from './guards';
+import type { AddMemberInput, ChangeMemberRoleInput, MemberInput } from './schemas';
+import {
+	auditOrg,
+	countOwners,
+	findRoleInOrg,
+	listMemberRows,
+	lockOrg,
+	requireMemberRow,
+	type ActingUser,
+	type MemberRow,
+	type OrgDeps
+} from './store';
+
+export type Member = {
+	userId: string;
+	email: string;
+	name: string;
+	roleId: string;
+	role: string;
+	isOwner: boolean;
+	joinedAt: Date;
+};
+
+function toMember(row: MemberRow): Member {
+	return {
+		userId: row.userId,
+		email: row.email,
+		name: row.name,
+		roleId: row.roleId,
+		role: row.roleName,
+		isOwner: row.isOwner,
+		joinedAt: row.joinedAt
+	};
+}
+
+/** The org's members, by email. The caller is authorized by the front door (view:members). */
+export async function listMembers(app: Pick<OrgDeps, 'db'>, orgId: string): Promise<Member[]> {
+	return (await listMemberRows(app.db, orgId)).map(toMember);
+}
+
+export async function addMember(app: OrgDeps, acting: ActingUser, orgId: string, input: AddMemberInput): Promise<Member> {
+	const now = app.clock.now();
+	try {
+		return await app.db.transaction(async (tx) => {
+			await lockOrg(tx, orgId);
+			const access = await requireActorAccess(tx, orgId, acting.userId);
+			requirePermission(access, 'manage:members');
+			const [user] = await tx
+				.select({ id: users.id, email: users.email })
+				.from(users)
+				.where(eq(users.email, input.email));
+			if (!user) throw new AppError('not_found', 'No account with that email');
+			const role = await findRoleInOrg(tx, orgId, input.role);
+			requireCanGrant(access, role.permissions);
+			const [existing] = await tx
+				.select({ userId: memberships.userId })
+				.from(memberships)
+				.where(and(eq(memberships.orgId, orgId), eq(memberships.userId, user.id)));
+			if (existing) throw new AppError('conflict', 'That user is already a member');
+			await tx.insert(memberships).values({ orgId, userId: user.id, roleId: role.id, isOwner: false, createdAt: now });
+			await auditOrg(
+				tx,
+				orgId,
+				acting,
+				{
+					action: 'member.added',
+					targetType: 'user',
+					targetId: user.id,
+					metadata: { email: user.email, roleId: role.id, role: role.name }
+				},
+				now
+			);
+			return toMember(await requireMemberRow(tx, orgId, user.id));
+		});
+	} catch (err) {
+		if (isUniqueViolation(err, 'memberships_pk')) throw new AppError('conflict', 'That user is already a member');
+		throw err;
+	}
+}
+
+export async function changeMemberRole(
+	app: OrgDeps,
+	acting: ActingUser,
+	orgId: string,
+	input: ChangeMemberRoleInput
+): Promise<Member> {
+	const now = app.clock.now();
+	return app.db.transaction(async (tx) => {
+		await lockOrg(tx, orgId);
+		const access = await requireActorAccess(tx, orgId, acting.userId);
+		requirePermission(access, 'manage:members');
+		const target = await requireMemberRow(tx, orgId, input.userId);
+		requireCanManageMember(access, target);
+		const role = await findRoleInOrg(tx, orgId, input.role);
+		requireCanGrant(access, role.permissions);
+		if (role.id === target.roleId) return toMember(target);
+		await tx
+			.update(memberships)
+			.set({ roleId: role.id })
+			.where(and(eq(memberships.orgId, orgId), eq(memberships.userId, target.userId)));
+		await auditOrg(
+			tx,
+			orgId,
+			acting,
+			{
+				action: 'member.role_changed',
+				targetType: 'user',
+				targetId: target.userId,
+				metadata: { email: target.email, fromRoleId: target.roleId, fromRole: target.roleName, toRoleId: role.id, toRole: role.name }
+			},
+			now
+		);
+		return toMember(await requireMemberRow(tx, orgId, target.userId));
+	});
+}
+
+export async function removeMember(
+	app: OrgDeps,
+	acting: ActingUser,
+	orgId: string,
+	input: MemberInput
+): Promise<{ userId: string }> {
+	const now = app.clock.now();
+	return app.db.transaction(async (tx) => {
+		await lockOrg(tx, orgId);
+		const access = await requireActorAccess(tx, orgId, acting.userId);
+		requirePermission(access, 'manage:members');
+		const target = await requireMemberRow(tx, orgId, input.userId);
+		requireCanManageMember(access, target);
+		if (target.isOwner && (await countOwners(tx, orgId)) <= 1) {
+			throw new AppError('conflict', 'The last owner cannot be removed; transfer ownership first');
+		}
+		await tx.delete(memberships).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, target.userId)));
+		// The removed member's past audit rows keep their identity: actor fields are snapshots.
+		await auditOrg(
+			tx,
+			orgId,
+			acting,
+			{
+				action: 'member.removed',
+				targetType: 'user',
+				targetId: target.userId,
+				metadata: { email: target.email, roleId: target.roleId, role: target.roleName, wasOwner: target.isOwner }
+			},
+			now
+		);
+		return { userId: target.userId };
+	});
+}

@@ -1,0 +1,152 @@
+/**
+ * Roles of one org. The built-in Admin/Developer/Viewer copies are read-only; custom roles are made of
+ * permissions from the one list in permissions.ts (the input schema rejects anything else). A role
+ * still assigned to a member cannot be deleted (409). A non-owner cannot build or widen a role beyond
+ * their own permissions (guards.ts). Every change is audited in the same transaction.
+ */
+import { and, asc, count, desc, eq } from 'drizzle-orm';
+import { memberships, roles } from '../db/schema';
+import { isForeignKeyViolation, isUniqueViolation } from '../db/pg-errors';
+import { AppError } from '../errors';
+import { requireActorAccess, requireCanGrant, requirePermission } from './guards';
+import { isPermission, type Permission } from './permissions';
+import type { CreateRoleInput, RoleInput, UpdateRoleInput } from './schemas';
+import { auditOrg, countRoleMembers, findRoleById, lockOrg, type ActingUser, type OrgDeps, type RoleRow } from './store';
+
+export type Role = {
+	id: string;
+	name: string;
+	permissions: Permission[];
+	isBuiltIn: boolean;
+	createdAt: Date;
+};
+
+export type RoleWithUsage = Role & { memberCount: number };
+
+function toRole(row: RoleRow): Role {
+	return {
+		id: row.id,
+		name: row.name,
+		permissions: row.permissions.filter(isPermission),
+		isBuiltIn: row.isBuiltIn,
+		createdAt: row.createdAt
+	};
+}
+
+function nameTaken(name: string) {
+	return new AppError('conflict', `A role named "${name}" already exists`);
+}
+
+/** Built-in roles first, then custom ones by name, each with how many members hold it. */
+export async function listRoles(app: Pick<OrgDeps, 'db'>, orgId: string): Promise<RoleWithUsage[]> {
+	const rows = await app.db
+		.select({ role: roles, memberCount: count(memberships.userId) })
+		.from(roles)
+		.leftJoin(memberships, and(eq(memberships.roleId, roles.id), eq(memberships.orgId, orgId)))
+		.where(eq(roles.orgId, orgId))
+		.groupBy(roles.id)
+		.orderBy(desc(roles.isBuiltIn), asc(roles.name));
+	return rows.map((r) => ({ ...toRole(r.role), memberCount: r.memberCount }));
+}
+
+export async function createRole(app: OrgDeps, acting: ActingUser, orgId: string, input: CreateRoleInput): Promise<Role> {
+	const now = app.clock.now();
+	try {
+		return await app.db.transaction(async (tx) => {
+			await lockOrg(tx, orgId);
+			const access = await requireActorAccess(tx, orgId, acting.userId);
+			requirePermission(access, 'manage:roles');
+			requireCanGrant(access, input.permissions);
+			const [role] = await tx
+				.insert(roles)
+				.values({ orgId, name: input.name, permissions: input.permissions, isBuiltIn: false, createdAt: now })
+				.returning();
+			if (!role) throw new Error('role insert returned nothing');
+			await auditOrg(
+				tx,
+				orgId,
+				acting,
+				{ action: 'role.created', targetType: 'role', targetId: role.id, metadata: { name: role.name, permissions: role.permissions } },
+				now
+			);
+			return toRole(role);
+		});
+	} catch (err) {
+		if (isUniqueViolation(err, 'roles_org_name_unique')) throw nameTaken(input.name);
+		throw err;
+	}
+}
+
+export async function updateRole(app: OrgDeps, acting: ActingUser, orgId: string, input: UpdateRoleInput): Promise<Role> {
+	const now = app.clock.now();
+	try {
+		return await app.db.transaction(async (tx) => {
+			await lockOrg(tx, orgId);
+			const access = await requireActorAccess(tx, orgId, acting.userId);
+			requirePermission(access, 'manage:roles');
+			const before = await findRoleById(tx, orgId, input.roleId);
+			if (before.isBuiltIn) throw new AppError('forbidden', 'Built-in roles are read-only');
+			const name = input.name ?? before.name;
+			const permissions = input.permissions ?? before.permissions;
+			// Widening a role grants its new permissions to everyone holding it, and renaming or
+			// narrowing someone else's powerful role is also acting beyond one's own rights.
+			requireCanGrant(access, [...before.permissions, ...permissions]);
+			const [after] = await tx
+				.update(roles)
+				.set({ name, permissions })
+				.where(and(eq(roles.orgId, orgId), eq(roles.id, before.id)))
+				.returning();
+			if (!after) throw new AppError('not_found', 'Role not found');
+			await auditOrg(
+				tx,
+				orgId,
+				acting,
+				{
+					action: 'role.updated',
+					targetType: 'role',
+					targetId: after.id,
+					metadata: {
+						before: { name: before.name, permissions: before.permissions },
+						after: { name: after.name, permissions: after.permissions }
+					}
+				},
+				now
+			);
+			return toRole(after);
+		});
+	} catch (err) {
+		if (isUniqueViolation(err, 'roles_org_name_unique')) throw nameTaken(input.name ?? '');
+		throw err;
+	}
+}
+
+export async function deleteRole(app: OrgDeps, acting: ActingUser, orgId: string, input: RoleInput): Promise<{ id: string }> {
+	const now = app.clock.now();
+	try {
+		return await app.db.transaction(async (tx) => {
+			await lockOrg(tx, orgId);
+			const access = await requireActorAccess(tx, orgId, acting.userId);
+			requirePermission(access, 'manage:roles');
+			const role = await findRoleById(tx, orgId, input.roleId);
+			if (role.isBuiltIn) throw new AppError('forbidden', 'Built-in roles are read-only');
+			requireCanGrant(access, role.permissions);
+			const inUse = await countRoleMembers(tx, orgId, role.id);
+			if (inUse > 0) {
+				throw new AppError('conflict', `Role "${role.name}" is assigned to ${inUse} member(s); reassign them first`);
+			}
+			await tx.delete(roles).where(and(eq(roles.orgId, orgId), eq(roles.id, role.id)));
+			await auditOrg(
+				tx,
+				orgId,
+				acting,
+				{ action: 'role.deleted', targetType: 'role', targetId: role.id, metadata: { name: role.name, permissions: role.permissions } },
+				now
+			);
+			return { id: role.id };
+		});
+	} catch (err) {
+		// The membership foreign key is the last word if a member was given the role concurrently.
+		if (isForeignKeyViolation(err)) throw new AppError('conflict', 'Role is assigned to members; reassign them first');
+		throw err;
+	}
+}

@@ -1,0 +1,91 @@
+/**
+ * Input truth for organizations, members and roles: shared by the tRPC router, the REST facade and
+ * tests. Org-scoped inputs do not repeat `orgId`: orgProcedure adds it, and services take it as an
+ * explicit argument so every query is visibly scoped by it.
+ */
+import { z } from 'zod';
+import { emailSchema } from '../auth/schemas';
+import { PERMISSIONS } from './permissions';
+
+export const ORG_SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]$/;
+
+export const orgSlugSchema = z
+	.string({ error: 'Slug is required' })
+	.trim()
+	.min(3, 'Slug must be 3 to 63 characters')
+	.max(63, 'Slug must be 3 to 63 characters')
+	.regex(
+		ORG_SLUG_PATTERN,
+		'Slug may contain only lowercase letters, digits and dashes, and must start and end with a letter or digit'
+	);
+
+export const orgNameSchema = z
+	.string({ error: 'Name is required' })
+	.trim()
+	.min(1, 'Name is required')
+	.max(100, 'Name must be at most 100 characters');
+
+export const createOrgInput = z.object({ name: orgNameSchema, slug: orgSlugSchema });
+export type CreateOrgInput = z.infer<typeof createOrgInput>;
+
+export const renameOrgInput = z.object({ name: orgNameSchema });
+export type RenameOrgInput = z.infer<typeof renameOrgInput>;
+
+export const userIdSchema = z.uuid({ error: 'userId must be a UUID' });
+export const roleIdSchema = z.uuid({ error: 'roleId must be a UUID' });
+
+/** A role named by its id or by its name within the org ("Developer", "On-call"). */
+export const roleRefSchema = z
+	.string({ error: 'Role is required' })
+	.trim()
+	.min(1, 'Role is required')
+	.max(64, 'Role must be at most 64 characters');
+
+export const transferOwnershipInput = z.object({
+	userId: userIdSchema,
+	/** By default the caller hands ownership over; with true the target becomes a co-owner. */
+	keepOwnership: z.boolean().default(false)
+});
+export type TransferOwnershipInput = z.infer<typeof transferOwnershipInput>;
+
+export const addMemberInput = z.object({ email: emailSchema, role: roleRefSchema });
+export type AddMemberInput = z.infer<typeof addMemberInput>;
+
+export const memberRoleBody = z.object({ role: roleRefSchema });
+export const changeMemberRoleInput = z.object({ userId: userIdSchema, role: roleRefSchema });
+export type ChangeMemberRoleInput = z.infer<typeof changeMemberRoleInput>;
+
+export const memberInput = z.object({ userId: userIdSchema });
+export type MemberInput = z.infer<typeof memberInput>;
+
+export const roleNameSchema = z
+	.string({ error: 'Role name is required' })
+	.trim()
+	.min(1, 'Role name is required')
+	.max(64, 'Role name must be at most 64 characters');
+
+export const permissionListSchema = z
+	.array(z.enum(PERMISSIONS, { error: `Unknown permission; expected one of ${PERMISSIONS.join(', ')}` }), {
+		error: 'Permissions must be a list'
+	})
+	.max(PERMISSIONS.length * 2, 'Too many permissions')
+	// Stored sorted and without duplicates, so equal roles compare equal in the audit log.
+	.transform((list) => [...new Set(list)].sort());
+
+export const createRoleInput = z.object({ name: roleNameSchema, permissions: permissionListSchema });
+export type CreateRoleInput = z.infer<typeof createRoleInput>;
+
+export const updateRoleInput = z
+	.object({ roleId: roleIdSchema, name: roleNameSchema.optional(), permissions: permissionListSchema.optional() })
+	.refine((v) => v.name !== undefined || v.permissions !== undefined, {
+		message: 'Give a new name or a new permission list',
+		path: ['name']
+	});
+export type UpdateRoleInput = z.infer<typeof updateRoleInput>;
+
+export const roleInput = z.object({ roleId: roleIdSchema });
+export type RoleInput = z.infer<typeof roleInput>;
+
+/** Path parameters of the REST facade, validated before any procedure runs. */
+export const orgPathParams = z.object({ orgId: z.uuid({ error: 'orgId must be a UUID' }) });
+export const memberPathParams = orgPathParams.extend({ userId: userIdSchema });

@@ -1,0 +1,64 @@
+/**
+ * The caller's own sessions: list, revoke one, revoke all others. A user can only ever see or end
+ * their own sessions: every query filters by the caller's user id, and an id that is not theirs is
+ * answered exactly like an id that does not exist.
+ */
+import { and, desc, eq, ne } from 'drizzle-orm';
+import type { AppContext } from '../app-context';
+import { appendAccountAudit } from '../audit/append';
+import type { AuthState, RequestMeta } from '../auth/types';
+import { sessions } from '../db/schema';
+import { AppError } from '../errors';
+import { describeUserAgent } from './describe-device';
+
+export type SessionView = {
+	id: string;
+	kind: 'browser' | 'api';
+	device: string;
+	browser: string;
+	os: string;
+	ipAddress: string | null;
+	lastActiveAt: Date;
+	createdAt: Date;
+	current: boolean;
+};
+
+export async function listSessions(app: AppContext, auth: AuthState): Promise<SessionView[]> {
+	const rows = await app.db.select().from(sessions).where(eq(sessions.userId, auth.user.id)).orderBy(desc(sessions.lastActiveAt));
+	const now = app.clock.now().getTime();
+	return rows
+		.filter((s) => s.expiresAt.getTime() > now)
+		.map((s) => ({
+			id: s.id,
+			kind: s.kind,
+			...describeUserAgent(s.userAgent),
+			ipAddress: s.ipAddress,
+			lastActiveAt: s.lastActiveAt,
+			createdAt: s.createdAt,
+			current: s.id === auth.session.id
+		}));
+}
+
+export async function revokeSession(app: AppContext, auth: AuthState, sessionId: string, meta: RequestMeta): Promise<void> {
+	const now = app.clock.now();
+	await app.db.transaction(async (tx) => {
+		const deleted = await tx
+			.delete(sessions)
+			.where(and(eq(sessions.id, sessionId), eq(sessions.userId, auth.user.id)))
+			.returning({ id: sessions.id });
+		if (deleted.length === 0) throw new AppError('not_found', 'Session not found');
+		await appendAccountAudit(tx, { actor: { userId: auth.user.id, email: auth.user.email }, action: 'session.revoked', targetType: 'session', targetId: sessionId, metadata: { current: sessionId === auth.session.id }, ipAddress: meta.ipAddress, userAgent: meta.userAgent }, now);
+	});
+}
+
+export async function revokeOtherSessions(app: AppContext, auth: AuthState, meta: RequestMeta): Promise<{ revoked: number }> {
+	const now = app.clock.now();
+	return app.db.transaction(async (tx) => {
+		const deleted = await tx
+			.delete(sessions)
+			.where(and(eq(sessions.userId, auth.user.id), ne(sessions.id, auth.session.id)))
+			.returning({ id: sessions.id });
+		await appendAccountAudit(tx, { actor: { userId: auth.user.id, email: auth.user.email }, action: 'session.revoked_others', metadata: { revoked: deleted.length }, ipAddress: meta.ipAddress, userAgent: meta.userAgent }, now);
+		return { revoked: deleted.length };
+	});
+}

@@ -1,0 +1,85 @@
+/**
+ * Organizations, members and roles. Procedures validate, call a service and return; the permission
+ * each one needs is declared in `.meta()` and checked by orgProcedure's single middleware.
+ *
+ * Permission choices: reading the org, its members and its roles needs `view:members` (every built-in
+ * role has it; a custom role without it still sees its orgs, role and ownership through `orgs.list`).
+ * Renaming, transferring ownership and deleting are owner-only: ownership is not a permission.
+ */
+import { addMember, changeMemberRole, listMembers, removeMember } from '../../orgs/members';
+import { createOrg, deleteOrg, getOrgForMember, listOrgsForUser, renameOrg, transferOwnership } from '../../orgs/orgs';
+import { createRole, deleteRole, listRoles, updateRole } from '../../orgs/roles';
+import {
+	addMemberInput,
+	changeMemberRoleInput,
+	createOrgInput,
+	createRoleInput,
+	memberInput,
+	renameOrgInput,
+	roleInput,
+	transferOwnershipInput,
+	updateRoleInput
+} from '../../orgs/schemas';
+import type { ActingUser } from '../../orgs/store';
+import type { AuthState, RequestMeta } from '../../auth/types';
+import { orgProcedure, protectedProcedure, router } from '../init';
+
+/** The audit actor of a call: the signed-in user and where the request came from. */
+export function actingUserOf(ctx: { auth: AuthState; request: RequestMeta }): ActingUser {
+	return { userId: ctx.auth.user.id, email: ctx.auth.user.email, request: ctx.request };
+}
+
+const membersRouter = router({
+	list: orgProcedure.meta({ permission: 'view:members' }).query(({ ctx, input }) => listMembers(ctx.app, input.orgId)),
+	add: orgProcedure
+		.meta({ permission: 'manage:members' })
+		.input(addMemberInput)
+		.mutation(({ ctx, input }) => addMember(ctx.app, actingUserOf(ctx), input.orgId, input)),
+	changeRole: orgProcedure
+		.meta({ permission: 'manage:members' })
+		.input(changeMemberRoleInput)
+		.mutation(({ ctx, input }) => changeMemberRole(ctx.app, actingUserOf(ctx), input.orgId, input)),
+	remove: orgProcedure
+		.meta({ permission: 'manage:members' })
+		.input(memberInput)
+		.mutation(({ ctx, input }) => removeMember(ctx.app, actingUserOf(ctx), input.orgId, input))
+});
+
+const rolesRouter = router({
+	list: orgProcedure.meta({ permission: 'view:members' }).query(({ ctx, input }) => listRoles(ctx.app, input.orgId)),
+	create: orgProcedure
+		.meta({ permission: 'manage:roles' })
+		.input(createRoleInput)
+		.mutation(({ ctx, input }) => createRole(ctx.app, actingUserOf(ctx), input.orgId, input)),
+	update: orgProcedure
+		.meta({ permission: 'manage:roles' })
+		.input(updateRoleInput)
+		.mutation(({ ctx, input }) => updateRole(ctx.app, actingUserOf(ctx), input.orgId, input)),
+	delete: orgProcedure
+		.meta({ permission: 'manage:roles' })
+		.input(roleInput)
+		.mutation(({ ctx, input }) => deleteRole(ctx.app, actingUserOf(ctx), input.orgId, input))
+});
+
+export const orgsRouter = router({
+	create: protectedProcedure
+		.input(createOrgInput)
+		.mutation(({ ctx, input }) => createOrg(ctx.app, actingUserOf(ctx), input)),
+	list: protectedProcedure.query(({ ctx }) => listOrgsForUser(ctx.app, ctx.auth.user.id)),
+	get: orgProcedure
+		.meta({ permission: 'view:members' })
+		.query(({ ctx, input }) => getOrgForMember(ctx.app, input.orgId, ctx.auth.user.id)),
+	rename: orgProcedure
+		.meta({ ownerOnly: true })
+		.input(renameOrgInput)
+		.mutation(({ ctx, input }) => renameOrg(ctx.app, actingUserOf(ctx), input.orgId, input)),
+	transferOwnership: orgProcedure
+		.meta({ ownerOnly: true })
+		.input(transferOwnershipInput)
+		.mutation(({ ctx, input }) => transferOwnership(ctx.app, actingUserOf(ctx), input.orgId, input)),
+	delete: orgProcedure
+		.meta({ ownerOnly: true })
+		.mutation(({ ctx, input }) => deleteOrg(ctx.app, actingUserOf(ctx), input.orgId)),
+	members: membersRouter,
+	roles: rolesRouter
+});

@@ -1,0 +1,81 @@
+import { redirect } from '@sveltejs/kit';
+import { addMemberInput, changeMemberRoleInput, memberInput, transferOwnershipInput } from '$lib/server/orgs/schemas';
+import { failFrom, formValues, parseForm } from '$lib/server/pages/form';
+import { requireAuth } from '$lib/server/pages/guard';
+import { throwPageError } from '$lib/server/pages/load-error';
+import { callerFor } from '$lib/server/trpc/caller';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url, params }) => {
+	const auth = requireAuth(locals, url);
+	const caller = callerFor(locals);
+	try {
+		const [members, roles] = await Promise.all([
+			caller.orgs.members.list({ orgId: params.orgId }),
+			caller.orgs.roles.list({ orgId: params.orgId })
+		]);
+		return { members, roles: roles.map(({ id, name }) => ({ id, name })), myUserId: auth.user.id };
+	} catch (err) {
+		throwPageError(err);
+	}
+};
+
+/** Each action re-checks the session here and the permission in the procedure it calls. */
+export const actions: Actions = {
+	addMember: async ({ request, locals, url, params }) => {
+		requireAuth(locals, url);
+		const values = formValues(await request.formData());
+		const parsed = parseForm(addMemberInput, values, 'addMember');
+		if (!parsed.ok) return parsed.failure;
+		try {
+			const member = await callerFor(locals).orgs.members.add({ orgId: params.orgId, ...parsed.data });
+			return { action: 'addMember', notice: `${member.name} was added as ${member.role}.` };
+		} catch (err) {
+			return failFrom(err, { action: 'addMember', field: 'email', values });
+		}
+	},
+	changeRole: async ({ request, locals, url, params }) => {
+		requireAuth(locals, url);
+		const parsed = parseForm(changeMemberRoleInput, formValues(await request.formData()), 'changeRole');
+		if (!parsed.ok) return parsed.failure;
+		try {
+			const member = await callerFor(locals).orgs.members.changeRole({ orgId: params.orgId, ...parsed.data });
+			return { action: 'changeRole', notice: `${member.name} is now ${member.role}.` };
+		} catch (err) {
+			return failFrom(err, { action: 'changeRole' });
+		}
+	},
+	remove: async ({ request, locals, url, params }) => {
+		const auth = requireAuth(locals, url);
+		const parsed = parseForm(memberInput, formValues(await request.formData()), 'remove');
+		if (!parsed.ok) return parsed.failure;
+		try {
+			await callerFor(locals).orgs.members.remove({ orgId: params.orgId, ...parsed.data });
+		} catch (err) {
+			return failFrom(err, { action: 'remove' });
+		}
+		// Leaving the org takes away the right to see this page.
+		if (parsed.data.userId === auth.user.id) redirect(303, '/dashboard');
+		return { action: 'remove', notice: 'The member was removed.' };
+	},
+	transferOwnership: async ({ request, locals, url, params }) => {
+		requireAuth(locals, url);
+		const parsed = parseForm(transferOwnershipInput, formValues(await request.formData()), 'transferOwnership');
+		if (!parsed.ok) return parsed.failure;
+		try {
+			await callerFor(locals).orgs.transferOwnership({ orgId: params.orgId, ...parsed.data });
+		} catch (err) {
+			return failFrom(err, { action: 'transferOwnership' });
+		}
+		return { action: 'transferOwnership', notice: 'Ownership was transferred.' };
+	},
+	deleteOrg: async ({ locals, url, params }) => {
+		requireAuth(locals, url);
+		try {
+			await callerFor(locals).orgs.delete({ orgId: params.orgId });
+		} catch (err) {
+			return failFrom(err, { action: 'deleteOrg' });
+		}
+		redirect(303, '/dashboard');
+	}
+};

@@ -1,0 +1,20 @@
+/**
+ * REST: list instances (every org where the caller holds view:instances, or one org with ?orgId=)
+ * and create one (201). Statuses are refreshed from Docker on the way out.
+ */
+import type { RequestHandler } from './$types';
+import { json, readJson, rest } from '$lib/server/http/json';
+import { jsonObjectBody, validatedByProcedure } from '$lib/server/http/json-object';
+import { callerFor } from '$lib/server/trpc/caller';
+
+export const GET: RequestHandler = rest(async ({ locals, url }) => {
+	const orgId = url.searchParams.get('orgId');
+	const caller = callerFor(locals);
+	const instances = orgId ? await caller.instances.list(validatedByProcedure({ orgId })) : await caller.instances.listMine();
+	return json({ instances });
+});
+
+export const POST: RequestHandler = rest(async ({ locals, request }) => {
+	const body = await readJson(request, jsonObjectBody);
+	return json(await callerFor(locals).instances.create(validatedByProcedure(body)), 201);
+});

@@ -1,0 +1,10 @@
+/** REST: import the keys of `{githubUsername}` from GitHub -> 200 `{added, skipped}`. */
+import type { RequestHandler } from './$types';
+import { json, readJson, rest } from '$lib/server/http/json';
+import { jsonObjectBody, validatedByProcedure } from '$lib/server/http/json-object';
+import { callerFor } from '$lib/server/trpc/caller';
+
+export const POST: RequestHandler = rest(async ({ locals, request }) => {
+	const body = await readJson(request, jsonObjectBody);
+	return json(await callerFor(locals).sshKeys.importGithub(validatedByProcedure(body)));
+});

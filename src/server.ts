@@ -1,0 +1,72 @@
+/**
+ * The production entry: one Node process serves everything. It opens the database and applies
+ * migrations before listening, then mounts the SvelteKit handler (pages, /api/trpc, the REST facade).
+ * The WebSocket terminal and the SSH gateway attach to this same process.
+ */
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startGateway, type RunningGateway } from '../ssh-gateway/start';
+import { getAppContext } from './lib/server/app-context';
+import { ConfigError, loadConfig } from './lib/server/config';
+import { logger } from './lib/server/logger';
+
+async function main() {
+	let config;
+	try {
+		config = loadConfig();
+	} catch (err) {
+		if (err instanceof ConfigError) {
+			console.error(err.message);
+			process.exit(2);
+		}
+		throw err;
+	}
+	// adapter-node assumes https when it cannot tell the protocol; APP_URL is the canonical origin of
+	// this deployment, so page URLs, redirects and SvelteKit's own form CSRF check all agree with it.
+	process.env.ORIGIN ??= config.appUrl.origin;
+	const app = await getAppContext();
+	const handlerPath = pathToFileURL(path.resolve(process.env.OCORE_BUILD_DIR ?? 'build', 'handler.js')).href;
+	const { handler } = (await import(handlerPath)) as {
+		handler: (req: unknown, res: unknown, next: () => void) => void;
+	};
+
+	const server = createServer((req, res) => {
+		handler(req, res, () => {
+			res.statusCode = 404;
+			res.setHeader('content-type', 'application/json');
+			res.end(JSON.stringify({ error: 'not_found', message: 'Not found' }));
+		});
+	});
+	server.listen(config.port, config.host, () => {
+		const address = server.address();
+		const port = typeof address === 'object' && address ? address.port : config.port;
+		logger.info('oCore listening', { url: `http://${config.host}:${port}`, database: app.dbHandle.driver, appUrl: config.appUrl.origin });
+	});
+
+	let gateway: RunningGateway | undefined;
+	if (config.sshEnabled) {
+		gateway = await startGateway(app);
+		// SSH_PORT=0 asks for a free port; from here on the configuration names the one really bound,
+		// so what the server advertises (GET /api/ssh/client-config, `ocore ssh-config`) reaches it.
+		if (app.config.sshPort === 0) app.config.sshPort = gateway.port;
+		logger.info('SSH gateway listening', { host: config.sshHost, port: gateway.port });
+	}
+
+	const shutdown = (signal: string) => {
+		logger.info('shutting down', { signal });
+		server.close();
+		server.closeAllConnections();
+		(gateway?.close() ?? Promise.resolve())
+			.catch(() => {})
+			.then(() => app.close())
+			.finally(() => process.exit(0));
+	};
+	process.on('SIGTERM', () => shutdown('SIGTERM'));
+	process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+	console.error('oCore failed to start:', err instanceof Error ? err.message : err);
+	process.exit(1);
+});

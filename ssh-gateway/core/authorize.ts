@@ -1,0 +1,87 @@
+/**
+ * Deciding whether a client may reach an instance.
+ *
+ * Policy: access needs all of a registered key (or a signed-in user, for the browser door),
+ * membership of the instance's org, the view:instances permission, status `running`, and fewer open
+ * sessions than the per-user limit. Checked in that order, so a refusal reveals nothing the user may
+ * not know: an outsider (or a nonexistent slug) gets "Instance not found", only members learn that a
+ * permission is missing, and only members with view:instances learn the instance's status. The user
+ * name is the slug, with the configured prefix (default `ocore-`) stripped, so `ocore-<slug>` and
+ * `<slug>` both work; the unstripped name is tried too, for slugs that begin with the prefix.
+ */
+import type { GatewayDirectory, LocatedInstance } from './directory';
+import { rejections } from './rejections';
+import type { AuthorizeRequest, AuthorizeResult } from './types';
+
+const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export type AuthorizeDeps = {
+	directory: GatewayDirectory;
+	usernamePrefix: string;
+	maxSessionsPerUser: number;
+	/** Open sessions of this user across all gateway processes. */
+	countOpenSessions(userId: string): Promise<number>;
+};
+
+/** The slugs a user name may mean, most likely first. */
+export function candidateSlugs(username: string, prefix: string): string[] {
+	const name = username.trim();
+	const out: string[] = [];
+	if (prefix && name.startsWith(prefix) && name.length > prefix.length) out.push(name.slice(prefix.length));
+	out.push(name);
+	return out.filter((s, i) => SLUG_PATTERN.test(s) && out.indexOf(s) === i);
+}
+
+async function findInstance(deps: AuthorizeDeps, username: string): Promise<LocatedInstance | null> {
+	for (const slug of candidateSlugs(username, deps.usernamePrefix)) {
+		const located = await deps.directory.findInstanceBySlug(slug);
+		if (located) return located;
+	}
+	return null;
+}
+
+export async function authorize(deps: AuthorizeDeps, request: AuthorizeRequest): Promise<AuthorizeResult> {
+	const { credential } = request;
+	const owner =
+		credential.kind === 'key'
+			? await deps.directory.findKeyOwner(credential.fingerprint)
+			: await deps.directory.findUser(credential.userId);
+	if (!owner) {
+		return credential.kind === 'key'
+			? rejections.unknownKey(credential.fingerprint)
+			: rejections.accessRevoked(`user ${credential.userId} does not exist`);
+	}
+
+	if (/%[a-zA-Z%]/.test(request.username)) return rejections.unexpandedUsername(request.username);
+	const located = await findInstance(deps, request.username);
+	if (!located) return rejections.instanceNotFound(request.username, 'no instance has this slug');
+	const { instance } = located;
+	const canView = await deps.directory.canViewInstances(instance.orgId, owner.userId);
+	if (canView === null) return rejections.instanceNotFound(instance.slug, `${owner.email} is not a member of its org`);
+	const scope = { user: { id: owner.userId, email: owner.email }, org: { id: instance.orgId }, instance: { id: instance.id, slug: instance.slug } };
+	if (!canView) return { ...rejections.permissionDenied(instance.slug), scope };
+	if (instance.status !== 'running') return { ...rejections.instanceStopped(instance.slug, instance.status), scope };
+
+	const open = await deps.countOpenSessions(owner.userId);
+	if (open >= deps.maxSessionsPerUser) return { ...rejections.sessionLimit(deps.maxSessionsPerUser, open), scope };
+
+	let endpoint;
+	try {
+		endpoint = located.endpoint();
+	} catch (err) {
+		return rejections.backendError(`cannot resolve server ${instance.serverId}: ${err instanceof Error ? err.message : String(err)}`);
+	}
+	return {
+		ok: true,
+		grant: {
+			user: { id: owner.userId, email: owner.email },
+			keyFingerprint: credential.kind === 'key' ? credential.fingerprint : null,
+			org: { id: instance.orgId },
+			instance,
+			endpoint,
+			clientIp: request.clientIp,
+			transport: request.transport,
+			clientSoftware: request.clientSoftware ?? null
+		}
+	};
+}

@@ -1,0 +1,198 @@
+/**
+ * The gateway core: authorize -> open a container session -> limits -> audit -> record, shared by
+ * every front door. It knows nothing of SSH or WebSockets. A front door calls connect() once per
+ * client connection with the credential it verified, asks the connection for session channels,
+ * pipes the sessions' streams, and ends its transport when the connection's onEnd fires.
+ *
+ * Background work (started by start(), stopped by stop()): a heartbeat of this process's open
+ * gateway_sessions rows every ~5 s, and the revocation watcher every ~2 s, which closes the
+ * connections of users whose key, membership or view:instances permission went away.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Clock } from '../../src/lib/server/clock';
+import type { AppConfig } from '../../src/lib/server/config';
+import type { Database } from '../../src/lib/server/db/client';
+import type { ContainerBackend } from '../docker/container-backend';
+import { auditSessionRefused } from './audit';
+import { authorize } from './authorize';
+import { classify } from './commands';
+import { GatewayConnection } from './connection';
+import { openContainerSession, type LiveSession } from './container-session';
+import { databaseDirectory, type GatewayDirectory } from './directory';
+import { gatewayLog, type GatewayLog } from './log';
+import { HEARTBEAT_INTERVAL_SECONDS, SessionRegistry } from './registry';
+import type { Rejection } from './rejections';
+import type { AuthorizeRequest, AuthorizeResult, Grant, SessionRequest, StartResult } from './types';
+
+export const REVOCATION_CHECK_INTERVAL_SECONDS = 2;
+const SWEEP_EVERY_HEARTBEATS = 12;
+
+
+export type GatewayCoreDeps = {
+	db: Database;
+	clock: Clock;
+	config: AppConfig;
+	backend: ContainerBackend;
+	directory?: GatewayDirectory;
+	log?: GatewayLog;
+	/** Identifies this process's rows in gateway_sessions. */
+	gatewayId?: string;
+};
+
+export type GatewayCore = ReturnType<typeof createGatewayCore>;
+
+export function createGatewayCore(deps: GatewayCoreDeps) {
+	const { db, clock, config, backend } = deps;
+	const log = deps.log ?? gatewayLog;
+	const directory = deps.directory ?? databaseDirectory({ db, config });
+	const gatewayId = deps.gatewayId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+	const registry = new SessionRegistry(db, clock, gatewayId);
+	const connections = new Set<GatewayConnection>();
+	const live = new Set<LiveSession>();
+	const timers: NodeJS.Timeout[] = [];
+	let revocationRunning = false;
+	let heartbeats = 0;
+
+	const authorizeRequest = (request: AuthorizeRequest): Promise<AuthorizeResult> =>
+		authorize(
+			{
+				directory,
+				usernamePrefix: config.sshUsernamePrefix,
+				maxSessionsPerUser: config.sshMaxSessionsPerUser,
+				countOpenSessions: (userId) => registry.countOpen(userId)
+			},
+			request
+		);
+
+	const host = {
+		idleTimeoutSeconds: config.sshIdleTimeoutSeconds,
+		async refused(connection: GatewayConnection, rejection: Rejection, request: Pick<SessionRequest, 'kind' | 'command'>) {
+			const { credential, clientIp, transport } = connection.request;
+			log.refused({ username: connection.request.username, clientIp, transport }, rejection);
+			if (!rejection.scope) return;
+			const keyFingerprint = credential.kind === 'key' ? credential.fingerprint : null;
+			const kind = classify({ ...request, env: {} });
+			const command = request.command ?? null;
+			const { user, org, instance } = rejection.scope;
+			if (rejection.code === 'session_limit') {
+				// A closed row with reason `limit`: the refusal shows in the instance's session history.
+				await registry.recordRefused(
+					{ userId: user.id, orgId: org.id, instanceId: instance.id, instanceSlug: instance.slug, keyFingerprint, transport, clientIp, kind, command },
+					'limit'
+				);
+			}
+			await auditSessionRefused(
+				db,
+				{ ...rejection.scope, keyFingerprint, clientIp, transport, clientSoftware: connection.request.clientSoftware ?? null },
+				rejection,
+				{ kind, command },
+				clock.now()
+			);
+		},
+		authorize: authorizeRequest,
+		forget: (connection: GatewayConnection) => connections.delete(connection),
+		openSession: (connection: GatewayConnection, grant: Grant, request: SessionRequest): Promise<StartResult> =>
+			openContainerSession(
+				{
+					db,
+					clock,
+					backend,
+					registry,
+					log,
+					recording: { db, dataDir: config.dataDir, mode: config.sessionRecording, includeInput: config.sessionRecordingInput },
+					maxSessionsPerUser: config.sshMaxSessionsPerUser,
+					sftpServerPath: config.sshSftpServerPath,
+					onActivity: () => connection.touch(),
+					onLive: (session) => {
+						live.add(session);
+						connection.track(session);
+					},
+					onGone: (session) => {
+						live.delete(session);
+						connection.untrack(session);
+					}
+				},
+				grant,
+				request
+			)
+	};
+
+	/** The revocation watcher's tick: one query for all authorized connections of this process. */
+	async function checkRevocations(): Promise<void> {
+		const open = [...connections].filter((c) => c.grant && !c.isEnded);
+		if (open.length === 0) return;
+		const verdicts = await directory.stillAllowed(
+			open.map((c) => {
+				const g = c.grant!;
+				return { sessionId: c.id, userId: g.user.id, orgId: g.org.id, instanceId: g.instance.id, keyFingerprint: g.keyFingerprint };
+			})
+		);
+		for (const connection of open) {
+			const why = verdicts.get(connection.id);
+			if (!why) continue;
+			log.refused(connection.grant!, { ok: false, code: 'access_revoked', userMessage: 'Access revoked', operatorReason: why });
+			connection.revoke(why);
+		}
+	}
+
+	function every(seconds: number, task: () => Promise<void>, name: string) {
+		const timer = setInterval(() => {
+			task().catch((err) => log.error(`gateway ${name} failed`, { error: err instanceof Error ? err.message : String(err) }));
+		}, seconds * 1000);
+		timer.unref();
+		timers.push(timer);
+	}
+
+	return {
+		gatewayId,
+		registry,
+		directory,
+		authorize: authorizeRequest,
+
+		/** Authorizes a new client connection; a refused known user still gets a connection (to hear why). */
+		async connect(request: AuthorizeRequest): Promise<GatewayConnection> {
+			const result = await authorizeRequest(request);
+			if (request.credential.kind === 'key' && (result.ok || result.code !== 'unknown_key')) {
+				await directory.touchKey(request.credential.fingerprint, clock.now());
+			}
+			if (!result.ok && result.code === 'unknown_key') {
+				log.refused({ username: request.username, clientIp: request.clientIp, transport: request.transport }, result);
+			}
+			const connection = new GatewayConnection(host, request, result);
+			if (result.ok) connections.add(connection);
+			return connection;
+		},
+
+		get liveSessionCount() {
+			return live.size;
+		},
+
+		start(): void {
+			every(HEARTBEAT_INTERVAL_SECONDS, async () => {
+				await registry.heartbeat();
+				if (++heartbeats % SWEEP_EVERY_HEARTBEATS === 1) await registry.sweepAbandoned();
+			}, 'heartbeat');
+			every(REVOCATION_CHECK_INTERVAL_SECONDS, async () => {
+				if (revocationRunning) return;
+				revocationRunning = true;
+				try {
+					await checkRevocations();
+				} finally {
+					revocationRunning = false;
+				}
+			}, 'revocation check');
+		},
+
+		checkRevocations,
+
+		/** Closes every connection (reason `error`: the gateway is going away) and waits for their rows. */
+		async stop(): Promise<void> {
+			for (const timer of timers.splice(0)) clearInterval(timer);
+			const sessions = [...live];
+			for (const connection of [...connections]) connection.close('error', 'The gateway is shutting down');
+			for (const session of sessions) session.close('error', 'The gateway is shutting down');
+			await Promise.all(sessions.map((s) => s.finished));
+		}
+	};
+}

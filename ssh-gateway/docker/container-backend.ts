@@ -1,0 +1,76 @@
+/**
+ * The one small interface the gateway and the instance service use to reach containers. The dockerode
+ * implementation lives beside it; anything else (a test double for unit tests of the core, another
+ * runtime later) implements the same five verbs.
+ */
+import type { Readable, Writable } from 'node:stream';
+
+/** How to reach one Docker engine; secrets are already decrypted, in memory only. */
+export type DockerEndpoint =
+	| { kind: 'socket'; socketPath: string }
+	| { kind: 'tcp'; host: string; port: number; ca?: string; cert?: string; key?: string }
+	| {
+			kind: 'ssh';
+			host: string;
+			port: number;
+			username: string;
+			privateKey?: string;
+			password?: string;
+			/** `SHA256:...` as `ssh-keygen -lf` prints it; when set, any other host key is refused. */
+			hostKeyFingerprint?: string;
+	  };
+
+export type ContainerRef = { endpoint: DockerEndpoint; container: string };
+
+export type ExecOptions = {
+	cmd: string[];
+	tty: boolean;
+	env?: Record<string, string>;
+	cols?: number;
+	rows?: number;
+	/** Run as this user inside the container (default: the image's user). */
+	user?: string;
+	workingDir?: string;
+};
+
+export type ExecExit = { exitCode: number | null; signal?: string };
+
+export interface ContainerExec {
+	/** Bytes to the process's stdin; end() closes stdin (EOF). Honour its backpressure (write() -> false, 'drain'). */
+	readonly stdin: Writable;
+	/** The process's stdout (with a tty: the merged terminal output). */
+	readonly stdout: Readable;
+	/** The process's stderr; null with a tty. */
+	readonly stderr: Readable | null;
+	resize(cols: number, rows: number): Promise<void>;
+	/** Resolves once the process has exited and its output has been fully read. */
+	wait(): Promise<ExecExit>;
+	/** Ends the exec: closes the streams (the process gets SIGHUP via its tty or EOF). */
+	close(): void;
+}
+
+export type ContainerState = 'running' | 'stopped' | 'missing';
+
+export interface ContainerBackend {
+	exec(ref: ContainerRef, options: ExecOptions): Promise<ContainerExec>;
+	state(ref: ContainerRef): Promise<ContainerState>;
+	start(ref: ContainerRef): Promise<void>;
+	stop(ref: ContainerRef): Promise<void>;
+	/** True when the path exists and is executable inside the container (e.g. the sftp-server). */
+	hasExecutable(ref: ContainerRef, path: string): Promise<boolean>;
+}
+
+/**
+ * What a backend throws, so callers can tell a missing container or an unreachable engine from other
+ * failures without parsing engine messages. The message is for operators (logs), not end users.
+ */
+export class ContainerBackendError extends Error {
+	constructor(
+		readonly reason: 'missing' | 'not_running' | 'unreachable' | 'engine',
+		message: string,
+		options?: { cause?: unknown }
+	) {
+		super(message, options);
+		this.name = 'ContainerBackendError';
+	}
+}

@@ -1,0 +1,239 @@
+/**
+ * `npm run bench:gateway`: the SSH gateway against `docker exec` directly, side by side in one run,
+ * on the shipped server (build/ must exist: `npm run build`) and a real test container:
+ * - throughput of a 256 MiB transfer each way: `ssh ... 'cat > /dev/null' < file` and
+ *   `ssh ... 'head -c 256M /dev/zero' > /dev/null`, against `docker exec -i` (target: >= 0.9 of direct);
+ * - connect + authenticate + `true` latency, p50/p95, against `docker exec <c> true`;
+ * - the gateway's memory per idle session with 200 concurrent sessions (measured in-process, after GC).
+ * Options (env): BENCH_MIB (256), BENCH_RUNS (3), BENCH_LATENCY_RUNS (30), BENCH_SESSIONS (200).
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { instances, servers, sshKeys } from '../../src/lib/server/db/schema';
+import { silentGatewayLog } from '../../ssh-gateway/core/log';
+import { startGateway } from '../../ssh-gateway/start';
+import { createTestApp } from '../helpers/app';
+import { orgWithOwner } from '../helpers/orgs';
+import { ensureTestImage, requireDocker, startTestContainer, type TestContainer } from '../helpers/docker';
+import { startOcoreProcess, type OcoreProcess } from '../helpers/ocore-process';
+import { generateKey } from '../helpers/ssh-keys';
+
+const MIB = Number(process.env.BENCH_MIB ?? 256);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const LATENCY_RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? 30);
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 200);
+const ADMIN = 'bench-admin@bench.test';
+
+type Run = { code: number | null; ms: number; stderr: string };
+
+function run(command: string, args: string[], io: { stdinFile?: string } = {}): Promise<Run> {
+	const started = performance.now();
+	return new Promise((resolve, reject) => {
+		const stdin = io.stdinFile ? openSync(io.stdinFile, 'r') : 'ignore';
+		const child = spawn(command, args, { stdio: [stdin, 'ignore', 'pipe'] });
+		let stderr = '';
+		child.stderr!.on('data', (d) => (stderr += d));
+		child.on('error', reject);
+		child.on('close', (code) => {
+			if (typeof stdin === 'number') closeSync(stdin);
+			resolve({ code, ms: performance.now() - started, stderr });
+		});
+	});
+}
+
+async function must(p: Promise<Run>, what: string): Promise<number> {
+	const r = await p;
+	if (r.code !== 0) throw new Error(`${what} failed (${r.code}): ${r.stderr}`);
+	return r.ms;
+}
+
+async function rest(server: OcoreProcess, method: string, pathname: string, token?: string, body?: unknown) {
+	const res = await fetch(server.baseUrl + pathname, {
+		method,
+		headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+		body: body === undefined ? undefined : JSON.stringify(body)
+	});
+	const json = (await res.json().catch(() => null)) as any;
+	if (!res.ok) throw new Error(`${method} ${pathname}: ${res.status} ${JSON.stringify(json)}`);
+	return json;
+}
+
+async function fixture(server: OcoreProcess, container: TestContainer) {
+	const password = 'correct horse 42';
+	await rest(server, 'POST', '/api/auth/signup', undefined, { email: ADMIN, password, name: 'Bench' });
+	const { accessToken: token } = await rest(server, 'POST', '/api/auth/login', undefined, { email: ADMIN, password });
+	const org = await rest(server, 'POST', '/api/orgs', token, { name: 'Bench', slug: 'bench-org' });
+	const srv = await rest(server, 'POST', '/api/servers', token, { orgId: org.id, name: 'local', kind: 'socket', endpoint: '/var/run/docker.sock' });
+	await rest(server, 'POST', '/api/instances', token, { orgId: org.id, slug: 'bench', name: 'Bench', serverId: srv.id, container: container.name });
+	const key = generateKey('ed25519');
+	await rest(server, 'POST', '/api/user/ssh-keys', token, { name: 'bench', publicKey: key.line });
+	return key;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
+const mbps = (ms: number) => (MIB * 1.048576) / (ms / 1000);
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+type MemorySample = { rss: number; heap: number };
+
+function memory(): MemorySample {
+	gc();
+	gc();
+	const m = process.memoryUsage();
+	return { rss: m.rss, heap: m.heapUsed + m.external };
+}
+
+/**
+ * Memory per idle session, measured on a gateway started in this process (same code as the shipped
+ * server: startGateway over an app context, dockerode backend, in-memory database) so the garbage
+ * collector can be run before each reading; the clients are stock `ssh` processes, outside it.
+ */
+async function measureMemory(container: TestContainer, sessions: number) {
+	const app = await createTestApp({ SSH_MAX_SESSIONS_PER_USER: String(sessions + 10), SSH_IDLE_TIMEOUT_SECONDS: '3600', SESSION_RECORDING: 'metadata' });
+	const gateway = await startGateway(app, { port: 0, host: '127.0.0.1', log: silentGatewayLog });
+	const children: ReturnType<typeof spawn>[] = [];
+	try {
+		const { owner, org } = await orgWithOwner(app, 'Bench');
+		const [server] = await app.db.insert(servers).values({ orgId: org.id, name: 'local', kind: 'socket', endpoint: '/var/run/docker.sock' }).returning();
+		await app.db.insert(instances).values({ orgId: org.id, slug: 'bench-memory', name: 'Bench', serverId: server!.id, container: container.name, status: 'running' });
+		const key = generateKey('ed25519');
+		await app.db.insert(sshKeys).values({ userId: owner.id, name: 'bench', type: 'ssh-ed25519', bits: 256, fingerprint: key.keygenFingerprint, publicKey: key.line.split(' ').slice(0, 2).join(' ') });
+		const args = ['-p', String(gateway.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-i', key.privateFile, 'bench-memory@127.0.0.1', 'sleep 3600'];
+		const waitForLive = async (count: number) => {
+			const deadline = Date.now() + 120_000;
+			while (gateway.core.liveSessionCount < count) {
+				if (Date.now() > deadline) throw new Error(`only ${gateway.core.liveSessionCount} of ${count} sessions opened`);
+				await new Promise((r) => setTimeout(r, 100));
+			}
+		};
+		// Warm up (first connection, first exec), then read the baseline with one session open.
+		children.push(spawn('ssh', args, { stdio: 'ignore' }));
+		await waitForLive(1);
+		await new Promise((r) => setTimeout(r, 2000));
+		const before = memory();
+		for (let i = 1; i < sessions; i += 10) {
+			for (let j = i; j < Math.min(i + 10, sessions); j++) children.push(spawn('ssh', args, { stdio: 'ignore' }));
+			await waitForLive(Math.min(i + 10, sessions));
+		}
+		await new Promise((r) => setTimeout(r, 3000));
+		const after = memory();
+		return { before, after, perSession: { rss: (after.rss - before.rss) / (sessions - 1), heap: (after.heap - before.heap) / (sessions - 1) } };
+	} finally {
+		for (const child of children) child.kill('SIGKILL');
+		await gateway.close();
+		await app.close();
+	}
+}
+
+function row(cells: string[]) {
+	console.log(`| ${cells.join(' | ')} |`);
+}
+
+async function main() {
+	if (!(await requireDocker('the gateway benchmark'))) process.exit(0);
+	await ensureTestImage();
+	const container = await startTestContainer('bench');
+	const work = mkdtempSync(path.join(tmpdir(), 'ocore-bench-'));
+	const server = await startOcoreProcess({
+		SSH_MAX_SESSIONS_PER_USER: String(SESSIONS + 50),
+		SSH_IDLE_TIMEOUT_SECONDS: '3600',
+		SESSION_RECORDING: 'metadata',
+		ADMIN_EMAILS: ADMIN,
+		LOG_REQUESTS: 'false'
+	});
+	try {
+		const key = await fixture(server, container);
+		const sshBase = (extra: string[] = []) => [
+			'-p', String(server.sshPort), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
+			'-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-i', key.privateFile, ...extra, 'bench@127.0.0.1'
+		];
+		const file = path.join(work, 'payload.bin');
+		await must(run('sh', ['-c', `head -c ${MIB}M /dev/urandom > ${file}`]), 'make payload');
+
+		// Warm-up (first exec, JIT, connections).
+		await must(run('ssh', [...sshBase(), 'true']), 'warm-up ssh');
+		await must(run('docker', ['exec', container.name, 'true']), 'warm-up docker');
+
+		const variants: Array<[string, string[]]> = [
+			['gateway, client default cipher', []],
+			['gateway, aes128-gcm@openssh.com', ['-c', 'aes128-gcm@openssh.com']]
+		];
+		const results: Array<{ what: string; up: number; down: number }> = [];
+		const measure = async (what: string, up: () => Promise<Run>, down: () => Promise<Run>) => {
+			const ups: number[] = [];
+			const downs: number[] = [];
+			for (let i = 0; i < RUNS; i++) {
+				ups.push(await must(up(), `${what} upload`));
+				downs.push(await must(down(), `${what} download`));
+			}
+			results.push({ what, up: mbps(median(ups)), down: mbps(median(downs)) });
+		};
+		await measure(
+			'docker exec -i (direct)',
+			() => run('docker', ['exec', '-i', container.name, 'sh', '-c', 'cat > /dev/null'], { stdinFile: file }),
+			() => run('docker', ['exec', container.name, 'head', '-c', `${MIB}M`, '/dev/zero'])
+		);
+		for (const [what, extra] of variants) {
+			await measure(
+				what,
+				() => run('ssh', [...sshBase(extra), 'cat > /dev/null'], { stdinFile: file }),
+				() => run('ssh', [...sshBase(extra), `head -c ${MIB}M /dev/zero`])
+			);
+		}
+
+		const sshLatency: number[] = [];
+		const dockerLatency: number[] = [];
+		for (let i = 0; i < LATENCY_RUNS; i++) {
+			sshLatency.push(await must(run('ssh', [...sshBase(), 'true']), 'ssh true'));
+			dockerLatency.push(await must(run('docker', ['exec', container.name, 'true']), 'docker exec true'));
+		}
+
+		const mem = await measureMemory(container, SESSIONS);
+
+		const direct = results[0]!;
+		console.log(
+			`\noCore gateway benchmark: ${MIB} MiB transfers (median of ${RUNS}), ${LATENCY_RUNS} latency runs, ${SESSIONS} idle sessions; ` +
+				`${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)} at the end; ssh2 native crypto binding: ${bindingState()}\n`
+		);
+		row(['path', 'upload MB/s', 'vs direct', 'download MB/s', 'vs direct']);
+		row(['---', '---:', '---:', '---:', '---:']);
+		for (const r of results) {
+			row([r.what, r.up.toFixed(0), (r.up / direct.up).toFixed(2), r.down.toFixed(0), (r.down / direct.down).toFixed(2)]);
+		}
+		console.log('');
+		row(['connect + authenticate + `true`', 'p50 ms', 'p95 ms']);
+		row(['---', '---:', '---:']);
+		row(['ssh through the gateway', median(sshLatency).toFixed(0), percentile(sshLatency, 95).toFixed(0)]);
+		row(['docker exec <c> true', median(dockerLatency).toFixed(0), percentile(dockerLatency, 95).toFixed(0)]);
+		console.log('');
+		row([`gateway memory, ${SESSIONS} idle sessions (after GC)`, 'RSS', 'heap + external']);
+		row(['---', '---:', '---:']);
+		row(['whole process, 1 session', `${(mem.before.rss / 2 ** 20).toFixed(0)} MiB`, `${(mem.before.heap / 2 ** 20).toFixed(1)} MiB`]);
+		row([`whole process, ${SESSIONS} sessions`, `${(mem.after.rss / 2 ** 20).toFixed(0)} MiB`, `${(mem.after.heap / 2 ** 20).toFixed(1)} MiB`]);
+		row(['per idle session', `${(mem.perSession.rss / 1024).toFixed(0)} KiB`, `${(mem.perSession.heap / 1024).toFixed(0)} KiB`]);
+	} finally {
+		await server.stop();
+		await container.remove();
+		rmSync(work, { recursive: true, force: true });
+	}
+}
+
+function bindingState(): string {
+	const file = path.resolve('node_modules/ssh2/lib/protocol/crypto/build/Release/sshcrypto.node');
+	return existsSync(file) ? 'built' : 'not built (Node crypto + WebAssembly Poly1305)';
+}
+
+main().then(
+	() => process.exit(0),
+	(err) => {
+		console.error(err);
+		process.exit(1);
+	}
+);

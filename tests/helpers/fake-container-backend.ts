@@ -1,0 +1,123 @@
+/**
+ * An in-memory ContainerBackend for tests of the gateway core: "processes" are small scripts over
+ * real Node streams (with real backpressure), so the core is tested without Docker. The scripts
+ * understand a few commands of the `/bin/sh -c <command>` the core runs:
+ * `cat` (echo stdin until EOF), `exit N`, `wait` (until closed), `flood` (write output as fast as
+ * the reader allows, counting what was accepted), anything else: print the command and exit 0.
+ */
+import { PassThrough, type Readable, type Writable } from 'node:stream';
+import type { ContainerBackend, ContainerExec, ContainerRef, ContainerState, ExecExit, ExecOptions } from '../../ssh-gateway/docker/container-backend';
+
+export type FakeExecRecord = { ref: ContainerRef; options: ExecOptions; exec: FakeExec };
+
+export class FakeExec implements ContainerExec {
+	readonly stdin = new PassThrough();
+	readonly stdout = new PassThrough();
+	readonly stderr: PassThrough | null;
+	readonly resizes: Array<[number, number]> = [];
+	closed = false;
+	/** Bytes the "process" managed to write before the reader pushed back (flood). */
+	floodAccepted = 0;
+	private exitResolve!: (exit: ExecExit) => void;
+	private readonly exitPromise = new Promise<ExecExit>((resolve) => (this.exitResolve = resolve));
+
+	constructor(readonly options: ExecOptions) {
+		this.stderr = options.tty ? null : new PassThrough();
+		void this.run();
+	}
+
+	get command(): string {
+		const cmd = this.options.cmd;
+		return cmd[0] === '/bin/sh' && cmd[1] === '-c' ? cmd[cmd.length - 1]! : cmd.join(' ');
+	}
+
+	private finish(exitCode: number | null) {
+		this.stdout.end();
+		this.stderr?.end();
+		this.exitResolve({ exitCode });
+	}
+
+	private async run() {
+		const command = this.command;
+		const exit = /^exit (\d+)$/.exec(command);
+		if (exit) return this.finish(Number(exit[1]));
+		if (command === 'cat') {
+			this.stdin.pipe(this.stdout, { end: false });
+			this.stdin.on('end', () => this.finish(0));
+			return;
+		}
+		if (command === 'wait') return;
+		if (command === 'flood') {
+			const chunk = Buffer.alloc(64 * 1024, 0x61);
+			const pump = () => {
+				while (!this.closed && this.floodAccepted < 256 * 1024 * 1024) {
+					this.floodAccepted += chunk.length;
+					if (!this.stdout.write(chunk)) return void this.stdout.once('drain', pump);
+				}
+			};
+			pump();
+			return;
+		}
+		this.stdout.write(`ran: ${command}\n`);
+		this.finish(0);
+	}
+
+	async resize(cols: number, rows: number): Promise<void> {
+		this.resizes.push([cols, rows]);
+	}
+
+	wait(): Promise<ExecExit> {
+		return this.exitPromise;
+	}
+
+	close(): void {
+		if (this.closed) return;
+		this.closed = true;
+		this.finish(null);
+	}
+}
+
+export class FakeContainerBackend implements ContainerBackend {
+	readonly execs: FakeExecRecord[] = [];
+	states = new Map<string, ContainerState>();
+	executables = new Set<string>(['/usr/lib/openssh/sftp-server']);
+	failExec: Error | null = null;
+
+	async exec(ref: ContainerRef, options: ExecOptions): Promise<ContainerExec> {
+		if (this.failExec) throw this.failExec;
+		const exec = new FakeExec(options);
+		this.execs.push({ ref, options, exec });
+		return exec;
+	}
+
+	async state(ref: ContainerRef): Promise<ContainerState> {
+		return this.states.get(ref.container) ?? 'running';
+	}
+
+	async start(ref: ContainerRef): Promise<void> {
+		this.states.set(ref.container, 'running');
+	}
+
+	async stop(ref: ContainerRef): Promise<void> {
+		this.states.set(ref.container, 'stopped');
+	}
+
+	async hasExecutable(_ref: ContainerRef, path: string): Promise<boolean> {
+		return this.executables.has(path);
+	}
+
+	get last(): FakeExec {
+		return this.execs.at(-1)!.exec;
+	}
+}
+
+/** Reads a stream to the end. */
+export async function readAll(stream: Readable): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of stream) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+export function endInput(stream: Writable, text?: string): void {
+	stream.end(text);
+}

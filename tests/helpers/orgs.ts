@@ -1,0 +1,101 @@
+/**
+ * Fixtures for org, RBAC and audit tests: users inserted directly (a dummy password hash; these tests
+ * never sign in), acting users for services, tRPC callers for a user or for nobody, and an isolated
+ * database for tests that tamper with the audit log, so a deliberately broken chain never lands in a
+ * database other tests verify.
+ */
+import { randomBytes } from 'node:crypto';
+import { asc, eq } from 'drizzle-orm';
+import postgres from 'postgres';
+import type { AuthState } from '../../src/lib/server/auth/types';
+import { auditLogs, users } from '../../src/lib/server/db/schema';
+import { createOrg, type OrgForMember } from '../../src/lib/server/orgs/orgs';
+import type { ActingUser } from '../../src/lib/server/orgs/store';
+import { createContextInner } from '../../src/lib/server/trpc/init';
+import { createCaller } from '../../src/lib/server/trpc/root';
+import { createTestApp, uniqueEmail, uniqueIp, type TestApp } from './app';
+
+export type TestUser = { id: string; email: string; name: string };
+
+const DUMMY_PASSWORD_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$not-a-real-hash-not-a-real-hash0';
+
+export async function insertUser(app: TestApp, prefix = 'member'): Promise<TestUser> {
+	const email = uniqueEmail(prefix);
+	const [row] = await app.db
+		.insert(users)
+		.values({ email, name: prefix, passwordHash: DUMMY_PASSWORD_HASH })
+		.returning({ id: users.id, email: users.email, name: users.name });
+	return row!;
+}
+
+export function acting(user: TestUser, ipAddress = uniqueIp()): ActingUser {
+	return { userId: user.id, email: user.email, request: { ipAddress, userAgent: 'vitest' } };
+}
+
+/** What hooks.server.ts would put in locals.auth for this user (the session row is not consulted by procedures). */
+export function authStateFor(user: TestUser): AuthState {
+	const now = new Date();
+	return {
+		user: { id: user.id, email: user.email, name: user.name, isPlatformAdmin: false, createdAt: now },
+		session: {
+			id: `test-${randomBytes(8).toString('hex')}`,
+			userId: user.id,
+			kind: 'api',
+			secretHash: null,
+			refreshSecretHash: null,
+			userAgent: 'vitest',
+			ipAddress: '10.0.0.1',
+			createdAt: now,
+			lastActiveAt: now,
+			expiresAt: new Date(now.getTime() + 3600_000)
+		},
+		via: 'bearer'
+	};
+}
+
+export type Caller = ReturnType<typeof createCaller>;
+
+export function callerAs(app: TestApp, user: TestUser | null, ipAddress = uniqueIp()): Caller {
+	return createCaller(
+		createContextInner({ app, auth: user ? authStateFor(user) : null, request: { ipAddress, userAgent: 'vitest' } })
+	);
+}
+
+export function uniqueSlug(prefix = 'org'): string {
+	return `${prefix}-${randomBytes(5).toString('hex')}`;
+}
+
+/** A new org owned by a new user. */
+export async function orgWithOwner(app: TestApp, name = 'Acme'): Promise<{ owner: TestUser; org: OrgForMember }> {
+	const owner = await insertUser(app, 'owner');
+	const org = await createOrg(app, acting(owner), { name, slug: uniqueSlug() });
+	return { owner, org };
+}
+
+/** The org chain's rows, oldest first. */
+export async function auditRows(app: TestApp, orgId: string) {
+	return app.db.select().from(auditLogs).where(eq(auditLogs.chain, orgId)).orderBy(asc(auditLogs.seq));
+}
+
+/**
+ * A test app on a database of its own: a fresh PostgreSQL database when DATABASE_URL is set (dropped
+ * on close), else an in-memory PGlite (already private to the app).
+ */
+export async function createIsolatedTestApp(): Promise<TestApp & { databaseUrl: string | undefined }> {
+	const base = process.env.DATABASE_URL;
+	if (!base) return Object.assign(await createTestApp(), { databaseUrl: undefined });
+	const name = `ocore_iso_${process.pid}_${randomBytes(4).toString('hex')}`;
+	const admin = postgres(base, { max: 1, onnotice: () => {} });
+	await admin.unsafe(`create database ${name}`);
+	const url = new URL(base);
+	url.pathname = `/${name}`;
+	const app = await createTestApp({ DATABASE_URL: url.toString() });
+	return Object.assign(app, {
+		databaseUrl: url.toString(),
+		close: async () => {
+			await app.dbHandle.close();
+			await admin.unsafe(`drop database if exists ${name} with (force)`);
+			await admin.end({ timeout: 5 });
+		}
+	});
+}

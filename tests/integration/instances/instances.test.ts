@@ -1,0 +1,244 @@
+/**
+ * Instances through the tRPC router and the services, against real containers: creation rules,
+ * who sees and who changes what, start/stop through Docker with the status read back, the status
+ * following changes made outside oCore, a dead engine not hanging listings, audit rows, and the
+ * gateway's lookup.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findInstanceBySlugForGateway, resolveDockerEndpoint } from '../../../src/lib/server/instances/gateway';
+import { instanceSlugSchema } from '../../../src/lib/server/instances/schemas';
+import { createInstance, listInstances } from '../../../src/lib/server/instances/service';
+import { addMember } from '../../../src/lib/server/orgs/members';
+import { createRole } from '../../../src/lib/server/orgs/roles';
+import { createTestApp, type TestApp } from '../../helpers/app';
+import { docker, ensureTestImage, removeTestContainers, requireDocker, startTestContainer } from '../../helpers/docker';
+import { socketServer } from '../../helpers/instances';
+import { acting, auditRows, callerAs, insertUser, orgWithOwner, uniqueSlug, type TestUser } from '../../helpers/orgs';
+
+const hasDocker = await requireDocker('instance tests');
+
+const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: { code: string; message: string }) => ({ code: e.code, message: e.message }));
+const containerState = async (name: string) => (await docker.getContainer(name).inspect()).State.Running;
+
+let app: TestApp;
+let owner: TestUser;
+let developer: TestUser;
+let viewer: TestUser;
+let outsider: TestUser;
+let orgId: string;
+let serverId: string;
+
+beforeAll(async () => {
+	if (!hasDocker) return;
+	await ensureTestImage();
+	app = await createTestApp();
+	const fixture = await orgWithOwner(app, 'Instances Co');
+	({ owner } = fixture);
+	orgId = fixture.org.id;
+	serverId = (await socketServer(app, owner, orgId)).id;
+	const member = async (role: string) => {
+		const user = await insertUser(app, role.toLowerCase());
+		await addMember(app, acting(owner), orgId, { email: user.email, role });
+		return user;
+	};
+	developer = await member('Developer');
+	viewer = await member('Viewer');
+	outsider = await insertUser(app, 'outsider');
+}, 20 * 60_000);
+afterAll(async () => {
+	await removeTestContainers();
+	await app?.close();
+});
+
+describe.skipIf(!hasDocker)('creating instances', () => {
+	it('creates with manage:instances (status read from Docker at once), audited', async () => {
+		const container = await startTestContainer('create');
+		const slug = uniqueSlug('shop');
+		const created = await callerAs(app, developer).instances.create({
+			orgId,
+			slug,
+			name: 'Shop',
+			serverId,
+			container: container.name,
+			project: 'webshop',
+			environment: 'staging'
+		});
+		expect(created).toEqual({
+			id: expect.any(String),
+			orgId,
+			slug,
+			name: 'Shop',
+			project: 'webshop',
+			environment: 'staging',
+			serverId,
+			container: container.name,
+			status: 'running',
+			createdAt: expect.any(Date),
+			updatedAt: expect.any(Date)
+		});
+		expect((await auditRows(app, orgId)).at(-1)).toMatchObject({
+			action: 'instance.created',
+			actorUserId: developer.id,
+			targetType: 'instance',
+			targetId: created.id,
+			metadata: { slug, name: 'Shop', project: 'webshop', environment: 'staging', container: container.name, serverId }
+		});
+	});
+
+	it('refuses viewers (403), outsiders (404), another org’s server (404), a taken slug anywhere (409) and bad slugs (400)', async () => {
+		const input = { orgId, slug: uniqueSlug('x'), name: 'X', serverId, container: 'whatever' };
+		expect(await errorOf(callerAs(app, viewer).instances.create(input))).toEqual({ code: 'FORBIDDEN', message: 'Permission denied: manage:instances' });
+		expect(await errorOf(callerAs(app, outsider).instances.create(input))).toEqual({ code: 'NOT_FOUND', message: 'Organization not found' });
+		const other = await orgWithOwner(app, 'Elsewhere');
+		const otherServer = await socketServer(app, other.owner, other.org.id);
+		expect(await errorOf(callerAs(app, owner).instances.create({ ...input, serverId: otherServer.id }))).toEqual({
+			code: 'NOT_FOUND',
+			message: 'Server not found'
+		});
+		await callerAs(app, owner).instances.create(input);
+		// Slugs are SSH user names: unique across every org.
+		expect(await errorOf(callerAs(app, other.owner).instances.create({ ...input, orgId: other.org.id, serverId: otherServer.id }))).toEqual({
+			code: 'CONFLICT',
+			message: `The slug "${input.slug}" is already taken`
+		});
+		for (const slug of ['A-upper', 'x', '-dash', 'dash-', 'under_score', 'a'.repeat(64)]) {
+			expect(await errorOf(callerAs(app, owner).instances.create({ ...input, slug }))).toMatchObject({ code: 'BAD_REQUEST' });
+		}
+		expect(await errorOf(callerAs(app, owner).instances.create({ ...input, slug: 'ok-slug-' + uniqueSlug(), container: '../images/x' }))).toEqual({
+			code: 'BAD_REQUEST',
+			message: expect.stringContaining('Container must be a Docker container name or id')
+		});
+		// Two characters is enough, 63 the most.
+		expect(instanceSlugSchema.safeParse('a1').success).toBe(true);
+		expect(instanceSlugSchema.safeParse('a'.repeat(63)).success).toBe(true);
+	});
+});
+
+describe.skipIf(!hasDocker)('reading and changing instances', () => {
+	let slug: string;
+	let container: string;
+	beforeAll(async () => {
+		container = (await startTestContainer('power')).name;
+		slug = (await createInstance(app, acting(owner), orgId, { slug: uniqueSlug('power'), name: 'Power', serverId, container })).slug;
+	});
+
+	it('shows it to members with view:instances; outsiders and unknown slugs get the same 404', async () => {
+		expect(await callerAs(app, viewer).instances.get({ slug })).toMatchObject({ slug, status: 'running' });
+		const notFound = { code: 'NOT_FOUND', message: 'Instance not found' };
+		expect(await errorOf(callerAs(app, outsider).instances.get({ slug }))).toEqual(notFound);
+		expect(await errorOf(callerAs(app, owner).instances.get({ slug: 'no-such-instance' }))).toEqual(notFound);
+		expect(await errorOf(callerAs(app, null).instances.get({ slug }))).toEqual({ code: 'UNAUTHORIZED', message: 'Sign in to continue' });
+		const listed = await callerAs(app, viewer).instances.list({ orgId });
+		expect(listed.map((i) => i.slug)).toContain(slug);
+		expect(await errorOf(callerAs(app, outsider).instances.list({ orgId }))).toEqual({ code: 'NOT_FOUND', message: 'Organization not found' });
+	});
+
+	it('lets viewers neither start, stop nor delete (403 naming manage:instances); outsiders get 404', async () => {
+		const denied = { code: 'FORBIDDEN', message: 'Permission denied: manage:instances' };
+		expect(await errorOf(callerAs(app, viewer).instances.stop({ slug }))).toEqual(denied);
+		expect(await errorOf(callerAs(app, viewer).instances.start({ slug }))).toEqual(denied);
+		expect(await errorOf(callerAs(app, viewer).instances.delete({ slug }))).toEqual(denied);
+		expect(await errorOf(callerAs(app, outsider).instances.stop({ slug }))).toEqual({ code: 'NOT_FOUND', message: 'Instance not found' });
+		expect(await containerState(container)).toBe(true);
+	});
+
+	it('stops and starts the container through Docker; the status is what Docker reports; both audited', async () => {
+		const stopped = await callerAs(app, developer).instances.stop({ slug });
+		expect(stopped).toMatchObject({ slug, status: 'stopped' });
+		expect(await containerState(container)).toBe(false);
+		expect((await auditRows(app, orgId)).at(-1)).toMatchObject({
+			action: 'instance.stopped',
+			actorUserId: developer.id,
+			metadata: { slug, container, status: 'stopped' }
+		});
+		const started = await callerAs(app, developer).instances.start({ slug });
+		expect(started).toMatchObject({ slug, status: 'running' });
+		expect(started.updatedAt.getTime()).toBeGreaterThanOrEqual(stopped.updatedAt.getTime());
+		expect(await containerState(container)).toBe(true);
+		expect((await auditRows(app, orgId)).at(-1)).toMatchObject({ action: 'instance.started', metadata: { slug, status: 'running' } });
+		// Starting what runs is fine, and still audited with the real status.
+		expect(await callerAs(app, developer).instances.start({ slug })).toMatchObject({ status: 'running' });
+	});
+
+	it('follows changes made outside oCore: docker stop, docker start, a removed container', async () => {
+		await docker.getContainer(container).stop();
+		expect(await callerAs(app, viewer).instances.get({ slug })).toMatchObject({ status: 'stopped' });
+		await docker.getContainer(container).start();
+		const listed = await callerAs(app, viewer).instances.listMine();
+		expect(listed.find((i) => i.slug === slug)).toMatchObject({ status: 'running' });
+		const gone = (await startTestContainer('gone')).name;
+		const doomed = await createInstance(app, acting(owner), orgId, { slug: uniqueSlug('gone'), name: 'Gone', serverId, container: gone });
+		expect(doomed.status).toBe('running');
+		await docker.getContainer(gone).remove({ force: true });
+		expect(await callerAs(app, viewer).instances.get({ slug: doomed.slug })).toMatchObject({ status: 'stopped' });
+		expect(await errorOf(callerAs(app, owner).instances.start({ slug: doomed.slug }))).toEqual({
+			code: 'CONFLICT',
+			message: `Container "${gone}" does not exist on server "${(await callerAs(app, owner).servers.list({ orgId }))[0]!.name}"`
+		});
+	});
+
+	it('deletes the instance only (audited); the container keeps running', async () => {
+		const keep = (await startTestContainer('keep')).name;
+		const doomed = await createInstance(app, acting(owner), orgId, { slug: uniqueSlug('del'), name: 'Del', serverId, container: keep });
+		expect(await callerAs(app, developer).instances.delete({ slug: doomed.slug })).toEqual({ slug: doomed.slug });
+		expect(await errorOf(callerAs(app, owner).instances.get({ slug: doomed.slug }))).toEqual({ code: 'NOT_FOUND', message: 'Instance not found' });
+		expect((await auditRows(app, orgId)).at(-1)).toMatchObject({ action: 'instance.deleted', targetId: doomed.id, metadata: { slug: doomed.slug } });
+		expect(await containerState(keep)).toBe(true);
+	});
+});
+
+describe.skipIf(!hasDocker)('listing across orgs, dead engines, the gateway lookup', () => {
+	it('lists every org where the caller holds view:instances, and only those', async () => {
+		const a = await orgWithOwner(app, 'A');
+		const b = await orgWithOwner(app, 'B');
+		const user = await insertUser(app, 'multi');
+		await createRole(app, acting(b.owner), b.org.id, { name: 'keys-only', permissions: ['view:ssh_keys'] });
+		await addMember(app, acting(a.owner), a.org.id, { email: user.email, role: 'Viewer' });
+		await addMember(app, acting(b.owner), b.org.id, { email: user.email, role: 'keys-only' });
+		const serverA = await socketServer(app, a.owner, a.org.id);
+		const serverB = await socketServer(app, b.owner, b.org.id);
+		const inA = await createInstance(app, acting(a.owner), a.org.id, { slug: uniqueSlug('a'), name: 'A', serverId: serverA.id, container: 'absent-a' });
+		const inB = await createInstance(app, acting(b.owner), b.org.id, { slug: uniqueSlug('b'), name: 'B', serverId: serverB.id, container: 'absent-b' });
+		expect((await callerAs(app, user).instances.listMine()).map((i) => i.slug)).toEqual([inA.slug]);
+		expect((await callerAs(app, b.owner).instances.listMine()).map((i) => i.slug)).toEqual([inB.slug]);
+		expect(await errorOf(callerAs(app, user).instances.get({ slug: inB.slug }))).toEqual({
+			code: 'FORBIDDEN',
+			message: 'Permission denied: view:instances'
+		});
+		expect(await callerAs(app, insertUserCaller()).instances.listMine()).toEqual([]);
+	});
+
+	it('keeps the stored status, quickly, when the engine does not answer', async () => {
+		const dead = await createTestApp({ DOCKER_SOCKET_PATH: '/nonexistent/docker.sock' });
+		try {
+			const { owner: o, org } = await orgWithOwner(dead, 'Dead');
+			const server = await socketServer(dead, o, org.id);
+			const started = Date.now();
+			const created = await createInstance(dead, acting(o), org.id, { slug: uniqueSlug('dead'), name: 'D', serverId: server.id, container: 'c' });
+			expect(created.status).toBe('provisioning');
+			expect(await listInstances(dead, org.id)).toEqual([created]);
+			expect(Date.now() - started).toBeLessThan(5_000);
+			expect(await errorOf(callerAs(dead, o).instances.start({ slug: created.slug }))).toEqual({
+				code: 'BAD_GATEWAY',
+				message: `The Docker engine of server "${server.name}" is unreachable`
+			});
+		} finally {
+			await dead.close();
+		}
+	});
+
+	it('finds an instance and its server for the gateway; nothing for unknown or impossible slugs', async () => {
+		const container = (await startTestContainer('gw')).name;
+		const created = await createInstance(app, acting(owner), orgId, { slug: uniqueSlug('gw'), name: 'GW', serverId, container });
+		const found = await findInstanceBySlugForGateway(app.db, created.slug);
+		expect(found?.instance).toMatchObject({ id: created.id, slug: created.slug, orgId, container, status: 'running' });
+		expect(found?.server).toMatchObject({ id: serverId, kind: 'socket' });
+		expect(resolveDockerEndpoint(app, found!.server)).toEqual({ kind: 'socket', socketPath: app.config.dockerSocketPath });
+		expect(await findInstanceBySlugForGateway(app.db, 'no-such-slug')).toBeNull();
+		expect(await findInstanceBySlugForGateway(app.db, "x' or 1=1 --")).toBeNull();
+	});
+});
+
+function insertUserCaller(): TestUser {
+	return { id: crypto.randomUUID(), email: 'nobody@example.test', name: 'nobody' };
+}

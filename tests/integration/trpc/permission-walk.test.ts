@@ -1,0 +1,190 @@
+/**
+ * Walks EVERY procedure of appRouter (whatever routers exist when it runs) and proves:
+ * (a) an anonymous caller is refused by every procedure except an explicit allow-list of public
+ *     ones, and a new public procedure fails this test until it is added to that list on purpose;
+ * (b) every org-scoped procedure refuses an outsider (NOT_FOUND, the org is not revealed) and a member
+ *     lacking the declared permission, or not an owner for owner-only ones (FORBIDDEN), while a member
+ *     holding exactly that permission gets past the gate;
+ * (c) every org-scoped procedure declares a known permission or ownerOnly, and no procedure outside
+ *     orgProcedure takes an `orgId` unless listed here on purpose.
+ * Procedures are classified by the middlewares they were built from (the exact function objects of
+ * protectedProcedure and orgProcedure), not by their names.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRole } from '../../../src/lib/server/orgs/roles';
+import { addMember, listMembers } from '../../../src/lib/server/orgs/members';
+import { PERMISSIONS, type Permission } from '../../../src/lib/server/orgs/permissions';
+import {
+	createCallerFactory,
+	createContextInner,
+	orgProcedure,
+	protectedProcedure,
+	router,
+	type ProcedureMeta
+} from '../../../src/lib/server/trpc/init';
+import { appRouter } from '../../../src/lib/server/trpc/root';
+import { createTestApp, type TestApp } from '../../helpers/app';
+import { acting, authStateFor, callerAs, insertUser, orgWithOwner, type Caller, type TestUser } from '../../helpers/orgs';
+
+/** Procedures anyone may call without signing in. Add one here only on purpose, with a reason. */
+const INTENTIONALLY_PUBLIC = new Set<string>([]);
+
+/** Signed-in procedures that are not org-scoped but do name an org (none today). */
+const ORG_ID_OUTSIDE_ORG_PROCEDURE = new Set<string>([]);
+
+type WalkedProcedure = {
+	_def: { type: string; meta?: ProcedureMeta; middlewares: unknown[]; inputs?: unknown[] };
+};
+
+const routerDef = appRouter._def as unknown as {
+	procedures: Record<string, WalkedProcedure>;
+	lazy: Record<string, { load(): Promise<void> }>;
+};
+// Lazy sub-routers register their procedures when loaded; load them all so none escapes the walk.
+for (const lazy of Object.values(routerDef.lazy ?? {})) await lazy.load();
+
+const AUTH_MIDDLEWARE = (protectedProcedure._def.middlewares as unknown[]).at(-1);
+const ORG_MIDDLEWARE = (orgProcedure._def.middlewares as unknown[]).at(-1);
+
+const all = Object.entries(routerDef.procedures).sort(([a], [b]) => a.localeCompare(b));
+const isProtected = (p: WalkedProcedure) => p._def.middlewares.includes(AUTH_MIDDLEWARE);
+const isOrgScoped = (p: WalkedProcedure) => p._def.middlewares.includes(ORG_MIDDLEWARE);
+const nonPublic = all.filter(([path]) => !INTENTIONALLY_PUBLIC.has(path));
+const orgScoped = all.filter(([, p]) => isOrgScoped(p));
+
+function takesOrgId(p: WalkedProcedure): boolean {
+	return (p._def.inputs ?? []).some((schema) => {
+		const shape = (schema as { shape?: Record<string, unknown> }).shape;
+		return shape !== undefined && 'orgId' in shape;
+	});
+}
+
+async function call(caller: Caller, path: string, input: unknown): Promise<{ code: string; message: string } | null> {
+	const fn = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
+		input: unknown
+	) => Promise<unknown>;
+	try {
+		await fn(input);
+		return null;
+	} catch (err) {
+		const e = err as { code?: string; message?: string };
+		return { code: String(e.code), message: String(e.message) };
+	}
+}
+
+const NOT_FOUND = { code: 'NOT_FOUND', message: 'Organization not found' };
+
+let app: TestApp;
+let orgId: string;
+let owner: TestUser;
+let outsider: TestUser;
+let nonOwnerAdmin: TestUser;
+const withoutPermission = new Map<Permission, TestUser>();
+const withOnlyPermission = new Map<Permission, TestUser>();
+
+beforeAll(async () => {
+	app = await createTestApp();
+	({ owner, org: { id: orgId } } = await orgWithOwner(app, 'Walked'));
+	outsider = await insertUser(app, 'outsider');
+	nonOwnerAdmin = await insertUser(app, 'admin');
+	await addMember(app, acting(owner), orgId, { email: nonOwnerAdmin.email, role: 'Admin' });
+	for (const permission of PERMISSIONS) {
+		const [lacking, holding] = [await insertUser(app, 'lacking'), await insertUser(app, 'holding')];
+		const allBut = PERMISSIONS.filter((p) => p !== permission);
+		await createRole(app, acting(owner), orgId, { name: `all-but-${permission}`, permissions: allBut });
+		await createRole(app, acting(owner), orgId, { name: `only-${permission}`, permissions: [permission] });
+		await addMember(app, acting(owner), orgId, { email: lacking.email, role: `all-but-${permission}` });
+		await addMember(app, acting(owner), orgId, { email: holding.email, role: `only-${permission}` });
+		withoutPermission.set(permission, lacking);
+		withOnlyPermission.set(permission, holding);
+	}
+});
+afterAll(() => app.close());
+
+describe('the walk itself', () => {
+	it('sees the procedures of every router, and the allow-lists name only existing procedures', () => {
+		const paths = all.map(([path]) => path);
+		expect(paths).toEqual(expect.arrayContaining(['orgs.create', 'orgs.members.add', 'orgs.roles.delete', 'audit.list', 'sshKeys.add', 'sshKeys.orgMemberKeys']));
+		expect(orgScoped.length).toBeGreaterThanOrEqual(14);
+		for (const path of [...INTENTIONALLY_PUBLIC, ...ORG_ID_OUTSIDE_ORG_PROCEDURE]) expect(paths).toContain(path);
+	});
+});
+
+describe('(a) anonymous callers', () => {
+	it('are refused statically: every procedure outside the public allow-list is built on protectedProcedure', () => {
+		const openDoors = nonPublic.filter(([, p]) => !isProtected(p)).map(([path]) => path);
+		expect(openDoors, 'new public procedures: add them to INTENTIONALLY_PUBLIC on purpose').toEqual([]);
+	});
+
+	it.each(nonPublic.map(([path]) => [path]))('are refused by %s with UNAUTHORIZED', async (path) => {
+		expect(await call(callerAs(app, null), path, { orgId })).toEqual({ code: 'UNAUTHORIZED', message: 'Sign in to continue' });
+	});
+
+	it('sees a signed-in caller get past the same gate (the negative beside the refusals)', async () => {
+		expect(await call(callerAs(app, outsider), 'orgs.list', undefined)).toBeNull();
+	});
+});
+
+describe('(c) declarations', () => {
+	it.each(orgScoped.map(([path, p]) => [path, p._def.meta ?? {}] as const))(
+		'%s declares a known permission or ownerOnly',
+		(_path, meta) => {
+			expect(meta.permission !== undefined || meta.ownerOnly === true).toBe(true);
+			if (meta.permission !== undefined) expect(PERMISSIONS).toContain(meta.permission);
+		}
+	);
+
+	it('no procedure outside orgProcedure takes an orgId, unless listed on purpose', () => {
+		const stray = all
+			.filter(([path, p]) => !isOrgScoped(p) && takesOrgId(p) && !ORG_ID_OUTSIDE_ORG_PROCEDURE.has(path))
+			.map(([path]) => path);
+		expect(stray).toEqual([]);
+	});
+
+	it('orgProcedure itself refuses a procedure that declares nothing', async () => {
+		const undeclared = router({ leak: orgProcedure.query(() => 'leaked') });
+		const caller = createCallerFactory(undeclared)(
+			createContextInner({ app, auth: authStateFor(owner), request: { ipAddress: '10.0.0.1', userAgent: 'vitest' } })
+		);
+		await expect(caller.leak({ orgId })).rejects.toMatchObject({ code: 'INTERNAL_SERVER_ERROR', message: 'Procedure declares no permission' });
+	});
+});
+
+describe('(b) org-scoped procedures', () => {
+	it.each(orgScoped.map(([path]) => [path]))('%s refuses an outsider and an unknown org alike (NOT_FOUND)', async (path) => {
+		expect(await call(callerAs(app, outsider), path, { orgId })).toEqual(NOT_FOUND);
+		expect(await call(callerAs(app, owner), path, { orgId: crypto.randomUUID() })).toEqual(NOT_FOUND);
+	});
+
+	it.each(orgScoped.map(([path, p]) => [path, p._def.meta ?? {}] as const))(
+		'%s refuses a member lacking what it declares (FORBIDDEN), and lets one holding it through',
+		async (path, meta) => {
+			if (meta.ownerOnly) {
+				const refused = await call(callerAs(app, nonOwnerAdmin), path, { orgId });
+				expect(refused).toEqual({ code: 'FORBIDDEN', message: 'Only an owner of this organization may do that' });
+				// An owner passes the gate; a throwaway org, since the call may really run (delete).
+				const spare = await orgWithOwner(app, 'Spare');
+				const passed = await call(callerAs(app, spare.owner), path, { orgId: spare.org.id });
+				expect(passed).not.toEqual(refused);
+				expect(passed).not.toEqual(NOT_FOUND);
+			}
+			if (meta.permission) {
+				const lacking = withoutPermission.get(meta.permission)!;
+				const expected = meta.ownerOnly ? 'Only an owner of this organization may do that' : `Permission denied: ${meta.permission}`;
+				expect(await call(callerAs(app, lacking), path, { orgId })).toEqual({ code: 'FORBIDDEN', message: expected });
+				if (!meta.ownerOnly) {
+					const holding = withOnlyPermission.get(meta.permission)!;
+					const passed = await call(callerAs(app, holding), path, { orgId });
+					expect(passed).not.toEqual({ code: 'FORBIDDEN', message: expected });
+					expect(passed).not.toEqual(NOT_FOUND);
+				}
+			}
+		}
+	);
+
+	it('left the walked org with its owner and every member after all those calls', async () => {
+		const members = await listMembers(app, orgId);
+		expect(members.filter((m) => m.isOwner).map((m) => m.userId)).toEqual([owner.id]);
+		expect(members).toHaveLength(2 + PERMISSIONS.length * 2);
+	});
+});
