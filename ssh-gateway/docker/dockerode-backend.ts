@@ -10,6 +10,13 @@
  * Timeouts: every plain API request carries an abort signal; state() uses a short one, so a dead
  * engine cannot hang a page or an API listing. Errors are normalised to ContainerBackendError.
  *
+ * TLS engines: Node's TLS shutdown (TLSWrap::DoShutdown) calls SSL_shutdown twice, and the second
+ * call reads and discards whole records still queued in the TLS read buffer. exec() resolves from
+ * inside the socket's read callback, so when the engine's upgrade headers and the first output came
+ * in one read, an immediate stdin.end() would silently drop that output. deferTlsShutdown() moves the
+ * shutdown to the next turn of the event loop, after the read loop has handed every queued record
+ * to the stream.
+ *
  * Ending an exec: Docker keeps an exec's process running when its connection closes, so close()
  * also terminates it. Each exec carries a random OCORE_EXEC_ID in its environment (inherited by its
  * children); close() runs a small /bin/sh loop in the container that sends SIGHUP, then SIGKILL,
@@ -19,6 +26,7 @@
 import { randomBytes } from 'node:crypto';
 import { finished } from 'node:stream/promises';
 import type { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 import type Docker from 'dockerode';
 import {
 	ContainerBackendError,
@@ -189,6 +197,7 @@ export class DockerodeBackend implements ContainerBackend {
 	): Promise<ContainerExec> {
 		// A reset connection must not crash the process; the streams just end and wait() reports it.
 		socket.on('error', () => {});
+		deferTlsShutdown(socket);
 		let stdout: Duplex | NodeJS.ReadableStream = socket;
 		let stderr: ContainerExec['stderr'] = null;
 		let outputDone: Promise<unknown>;
@@ -244,6 +253,13 @@ export class DockerodeBackend implements ContainerBackend {
 			await sleep(delayMs);
 		}
 	}
+}
+
+/** See the header comment: a half-close of a TLS socket waits until its queued records are read. */
+function deferTlsShutdown(socket: Duplex): void {
+	if (!(socket instanceof TLSSocket)) return;
+	const shutdown = socket._final.bind(socket);
+	socket._final = (callback) => setImmediate(() => shutdown(callback));
 }
 
 export function createDockerodeBackend(options: DockerodeBackendOptions = {}): DockerodeBackend {

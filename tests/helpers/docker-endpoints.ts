@@ -9,7 +9,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect as netConnect, createServer as createNetServer } from 'node:net';
+import { connect as netConnect, createServer as createNetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
@@ -58,20 +58,29 @@ export function makeTlsMaterial(): TestTlsMaterial {
 
 export type RemoteEngine = { endpoint: DockerEndpoint; stop(): Promise<void> };
 
-/** TLS with client certificates in front of the local engine. */
-export async function startTlsDockerProxy(material = makeTlsMaterial()): Promise<RemoteEngine & { material: TestTlsMaterial }> {
+/**
+ * TLS with client certificates in front of the local engine.
+ *
+ * `coalesceMs`: a plain TCP hop in front of the relay holds what travels to the client for that long,
+ * then sends it in one write, as a busy network delivers it. The client then reads the exec's
+ * `101 UPGRADED` headers and the first output's TLS records in one read, deterministically.
+ */
+export async function startTlsDockerProxy(
+	material = makeTlsMaterial(),
+	options: { coalesceMs?: number } = {}
+): Promise<RemoteEngine & { material: TestTlsMaterial }> {
 	const open = new Set<{ destroy(): void }>();
 	const server = createTlsServer(
 		{ key: material.serverKey, cert: material.serverCert, ca: material.ca, requestCert: true, rejectUnauthorized: true, allowHalfOpen: true },
 		(client) => {
 			const engine = netConnect({ path: DOCKER_SOCKET_PATH, allowHalfOpen: true });
-			// pipe() ends the other side's write half on 'end', so stdin EOF crosses the relay.
+			// pipe() ends the other side's write half on 'end', so stdin EOF crosses the relay, and it ends
+			// only after what was written is flushed. Destroying on 'close' instead could drop that tail.
 			client.pipe(engine);
 			engine.pipe(client);
 			client.on('error', () => engine.destroy());
 			engine.on('error', () => client.destroy());
 			client.on('close', () => engine.destroy());
-			engine.on('close', () => client.destroy());
 		}
 	);
 	// Track raw connections, including those that never finish the handshake.
@@ -81,15 +90,63 @@ export async function startTlsDockerProxy(material = makeTlsMaterial()): Promise
 	});
 	const port = await freePort();
 	await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+	const hop = options.coalesceMs ? await startCoalescingHop(port, options.coalesceMs) : null;
 	return {
 		material,
-		endpoint: { kind: 'tcp', host: 'localhost', port, ca: material.ca, cert: material.clientCert, key: material.clientKey },
+		endpoint: { kind: 'tcp', host: 'localhost', port: hop?.port ?? port, ca: material.ca, cert: material.clientCert, key: material.clientKey },
 		stop: () =>
 			new Promise<void>((resolve) => {
+				hop?.stop();
 				server.close(() => resolve());
 				// Kept-alive client connections would hold close() open.
 				for (const socket of open) socket.destroy();
 			})
+	};
+}
+
+/** A TCP hop to 127.0.0.1:`port` that delivers each `delayMs` of downstream bytes in one write. */
+async function startCoalescingHop(port: number, delayMs: number): Promise<{ port: number; stop(): void }> {
+	const sockets = new Set<Socket>();
+	const server = createNetServer({ allowHalfOpen: true }, (client) => {
+		const upstream = netConnect({ port, host: '127.0.0.1', allowHalfOpen: true });
+		for (const s of [client, upstream]) {
+			sockets.add(s);
+			s.on('close', () => sockets.delete(s));
+		}
+		client.pipe(upstream);
+		let held: Buffer[] = [];
+		let timer: NodeJS.Timeout | null = null;
+		const flush = () => {
+			timer = null;
+			if (held.length === 0) return;
+			const ok = client.write(Buffer.concat(held));
+			held = [];
+			if (!ok) {
+				upstream.pause();
+				client.once('drain', () => upstream.resume());
+			}
+		};
+		upstream.on('data', (chunk: Buffer) => {
+			held.push(chunk);
+			timer ??= setTimeout(flush, delayMs);
+		});
+		upstream.on('end', () => {
+			if (timer) clearTimeout(timer);
+			flush();
+			client.end();
+		});
+		client.on('error', () => upstream.destroy());
+		upstream.on('error', () => client.destroy());
+		client.on('close', () => upstream.destroy());
+	});
+	const hopPort = await freePort();
+	await new Promise<void>((resolve) => server.listen(hopPort, '127.0.0.1', resolve));
+	return {
+		port: hopPort,
+		stop: () => {
+			server.close();
+			for (const s of sockets) s.destroy();
+		}
 	};
 }
 
