@@ -6,6 +6,7 @@
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { nativeSshCrypto } from '../ssh-gateway/ssh/crypto-binding';
 import { startGateway, type RunningGateway } from '../ssh-gateway/start';
 import { getAppContext } from './lib/server/app-context';
 import { ConfigError, loadConfig } from './lib/server/config';
@@ -50,7 +51,7 @@ async function main() {
 		// SSH_PORT=0 asks for a free port; from here on the configuration names the one really bound,
 		// so what the server advertises (GET /api/ssh/client-config, `ocore ssh-config`) reaches it.
 		if (app.config.sshPort === 0) app.config.sshPort = gateway.port;
-		logger.info('SSH gateway listening', { host: config.sshHost, port: gateway.port });
+		logger.info('SSH gateway listening', { host: config.sshHost, port: gateway.port, crypto: nativeSshCrypto() ? 'native' : 'javascript' });
 	}
 
 	const shutdown = (signal: string) => {

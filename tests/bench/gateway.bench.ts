@@ -2,23 +2,28 @@
  * `npm run bench:gateway`: the SSH gateway against `docker exec` directly, side by side in one run,
  * on the shipped server (build/ must exist: `npm run build`) and a real test container:
  * - throughput of a 256 MiB transfer each way: `ssh ... 'cat > /dev/null' < file` and
- *   `ssh ... 'head -c 256M /dev/zero' > /dev/null`, against `docker exec -i` (target: >= 0.9 of direct);
+ *   `ssh ... 'head -c 256M /dev/zero' > /dev/null`, against `docker exec -i` (target: >= 0.9 of direct),
+ *   and against OpenSSH's own sshd running the same `docker exec` (the cost of SSH itself, when run
+ *   as root with openssh-server installed);
  * - connect + authenticate + `true` latency, p50/p95, against `docker exec <c> true`;
  * - the gateway's memory per idle session with 200 concurrent sessions (measured in-process, after GC).
- * Options (env): BENCH_MIB (256), BENCH_RUNS (3), BENCH_LATENCY_RUNS (30), BENCH_SESSIONS (200).
+ * Options (env): BENCH_MIB (256), BENCH_RUNS (3), BENCH_LATENCY_RUNS (30), BENCH_SESSIONS (200);
+ * BENCH_PROFILE_DIR writes a V8 CPU profile of the server process there (open it in Chrome DevTools).
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { instances, servers, sshKeys } from '../../src/lib/server/db/schema';
 import { silentGatewayLog } from '../../ssh-gateway/core/log';
+import { nativeSshCrypto } from '../../ssh-gateway/ssh/crypto-binding';
 import { startGateway } from '../../ssh-gateway/start';
 import { createTestApp } from '../helpers/app';
 import { orgWithOwner } from '../helpers/orgs';
 import { ensureTestImage, requireDocker, startTestContainer, type TestContainer } from '../helpers/docker';
+import { sshEngineUnavailableReason, startSshDockerHost } from '../helpers/docker-endpoints';
 import { startOcoreProcess, type OcoreProcess } from '../helpers/ocore-process';
 import { generateKey } from '../helpers/ssh-keys';
 
@@ -147,7 +152,7 @@ async function main() {
 		SESSION_RECORDING: 'metadata',
 		ADMIN_EMAILS: ADMIN,
 		LOG_REQUESTS: 'false'
-	});
+	}, { nodeArgs: process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`] : [] });
 	try {
 		const key = await fixture(server, container);
 		const sshBase = (extra: string[] = []) => [
@@ -186,6 +191,31 @@ async function main() {
 				() => run('ssh', [...sshBase(extra), 'cat > /dev/null'], { stdinFile: file }),
 				() => run('ssh', [...sshBase(extra), `head -c ${MIB}M /dev/zero`])
 			);
+		}
+		// The ceiling for any SSH gateway here: OpenSSH's own sshd (C, on the same cores) in front of the
+		// same `docker exec`. The gap between it and direct is the price of SSH itself.
+		const sshd = sshEngineUnavailableReason() ? null : await startSshDockerHost();
+		if (sshd) {
+			try {
+				const keyFile = path.join(work, 'sshd_client_key');
+				writeFileSync(keyFile, sshd.privateKey, { mode: 0o600 });
+				const { port } = sshd.endpoint as { port: number };
+				const viaSshd = (extra: string[], command: string) => [
+					'-p', String(port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
+					'-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-i', keyFile, ...extra, 'root@127.0.0.1', command
+				];
+				for (const [what, extra] of variants) {
+					await measure(
+						what.replace('gateway', 'reference: OpenSSH sshd + docker exec'),
+						() => run('ssh', viaSshd(extra, `docker exec -i ${container.name} sh -c 'cat > /dev/null'`), { stdinFile: file }),
+						() => run('ssh', viaSshd(extra, `docker exec ${container.name} head -c ${MIB}M /dev/zero`))
+					);
+				}
+			} finally {
+				await sshd.stop();
+			}
+		} else {
+			console.warn(`[bench] no OpenSSH reference: ${sshEngineUnavailableReason()}`);
 		}
 
 		const sshLatency: number[] = [];
@@ -226,8 +256,7 @@ async function main() {
 }
 
 function bindingState(): string {
-	const file = path.resolve('node_modules/ssh2/lib/protocol/crypto/build/Release/sshcrypto.node');
-	return existsSync(file) ? 'built' : 'not built (Node crypto + WebAssembly Poly1305)';
+	return nativeSshCrypto() ? 'loaded' : 'not loaded (Node crypto + WebAssembly Poly1305)';
 }
 
 main().then(

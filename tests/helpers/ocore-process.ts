@@ -50,14 +50,22 @@ function sshAnswers(port: number): Promise<boolean> {
 	});
 }
 
-export async function startOcoreProcess(env: Record<string, string>, options: { dataDir?: string; httpPort?: number; sshPort?: number } = {}): Promise<OcoreProcess> {
+export type OcoreProcessOptions = {
+	dataDir?: string;
+	httpPort?: number;
+	sshPort?: number;
+	/** Node flags for the server process, e.g. `--cpu-prof` (the gateway benchmark's BENCH_PROFILE_DIR). */
+	nodeArgs?: string[];
+};
+
+export async function startOcoreProcess(env: Record<string, string>, options: OcoreProcessOptions = {}): Promise<OcoreProcess> {
 	if (!existsSync(path.join(buildDir(), 'handler.js'))) throw new Error(`${buildDir()} is missing: run \`npm run build\` first (npm test does it).`);
 	const port = options.httpPort ?? (await freePort());
 	const sshPort = options.sshPort ?? (await freePort());
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'ocore-ssh-server-'));
 	const logFile = path.join(dataDir, 'server.log');
-	const child: ChildProcess = spawn(path.resolve('node_modules/.bin/tsx'), ['src/server.ts'], {
+	const child: ChildProcess = spawn(path.resolve('node_modules/.bin/tsx'), [...(options.nodeArgs ?? []), 'src/server.ts'], {
 		env: {
 			...process.env,
 			NODE_ENV: 'test',
