@@ -10,8 +10,10 @@
  * - pty: TERM limited to a plain terminal name, sizes clamped to 1..1000;
  * - subsystem: only sftp;
  * - exec: commands up to 64 KiB without NUL bytes;
+ * - signal: only the names of RFC 4254 (INT, TERM, HUP, KILL ...), once a process runs;
  * - one start (shell, exec or subsystem) per channel.
  */
+import { isExecSignal } from '../docker/container-backend';
 import { rejections } from './rejections';
 import type { ContainerSession, EndReason, PtyRequest, SessionRequest, StartResult } from './types';
 import type { Rejection } from './rejections';
@@ -23,7 +25,7 @@ export interface SessionChannel {
 	shell(): Promise<StartResult>;
 	exec(command: string): Promise<StartResult>;
 	subsystem(name: string): Promise<StartResult>;
-	/** Signals cannot be delivered to a Docker exec; answered false. */
+	/** Sends a signal to the running process; false when none runs or the name is not allowed. */
 	signal(name: string): boolean;
 	close(reason?: EndReason): void;
 }
@@ -74,8 +76,10 @@ export class ContainerChannel implements SessionChannel {
 		return this.start({ kind: 'subsystem', command: name });
 	}
 
-	signal(): boolean {
-		return false;
+	signal(name: string): boolean {
+		if (!this.session || this.closed || !isExecSignal(name)) return false;
+		this.session.signal(name);
+		return true;
 	}
 
 	close(reason: EndReason = 'closed'): void {
@@ -145,7 +149,7 @@ export function withChannelPolicy(inner: SessionChannel): SessionChannel {
 			if (name !== 'sftp') return once(async () => rejections.unsupported(`subsystem ${name}`));
 			return once(() => inner.subsystem(name));
 		},
-		signal: (name) => inner.signal(name),
+		signal: (name) => isExecSignal(name) && inner.signal(name),
 		close: (reason) => inner.close(reason)
 	};
 }

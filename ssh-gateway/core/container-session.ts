@@ -199,6 +199,10 @@ export async function openContainerSession(deps: OpenSessionDeps, grant: Grant, 
 			recorder?.resize(cols, rows);
 			exec.resize(cols, rows).catch(() => {});
 		},
+		signal(name) {
+			if (settled) return;
+			exec.signal(name).catch((err) => deps.log.error('could not deliver a signal', { sessionId: slot.id, signal: name, error: String(err) }));
+		},
 		close(reason, message) {
 			if (settled) return;
 			stdin.unpipe(exec.stdin);

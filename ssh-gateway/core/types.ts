@@ -4,7 +4,7 @@
  * its protocol into these requests and turns a ContainerSession back into its protocol.
  */
 import type { Readable, Writable } from 'node:stream';
-import type { DockerEndpoint } from '../docker/container-backend';
+import type { DockerEndpoint, ExecSignal } from '../docker/container-backend';
 import type { Rejection } from './rejections';
 
 export type Transport = 'ssh' | 'websocket';
@@ -89,6 +89,8 @@ export interface ContainerSession {
 	/** Standard error; null with a pty. */
 	readonly stderr: Readable | null;
 	resize(cols: number, rows: number): void;
+	/** Sends a signal to the process and what it started; delivery failures are logged, not thrown. */
+	signal(name: ExecSignal): void;
 	/** Settles once: the process exited (and its output was read), or the gateway closed the session. */
 	readonly exit: Promise<SessionExit>;
 	/** Ends the session now with this reason; the exit promise resolves with it and the message. */

@@ -1,7 +1,7 @@
 /**
  * The one small interface the gateway and the instance service use to reach containers. The dockerode
  * implementation lives beside it; anything else (a test double for unit tests of the core, another
- * runtime later) implements the same five verbs.
+ * runtime later) implements the same verbs.
  */
 import type { Readable, Writable } from 'node:stream';
 
@@ -45,8 +45,21 @@ export interface ContainerExec {
 	resize(cols: number, rows: number): Promise<void>;
 	/** Resolves once the process has exited and its output has been fully read. */
 	wait(): Promise<ExecExit>;
+	/**
+	 * Sends a signal (a name without SIG, from EXEC_SIGNALS) to the process and every process it
+	 * started, as a terminal sends Ctrl-C to its whole foreground job. Resolves once sent.
+	 */
+	signal(name: ExecSignal): Promise<void>;
 	/** Ends the exec: closes the streams (the process gets SIGHUP via its tty or EOF). */
 	close(): void;
+}
+
+/** The signals an SSH client may send (RFC 4254, section 6.10), by their SSH names. */
+export const EXEC_SIGNALS = ['ABRT', 'ALRM', 'FPE', 'HUP', 'ILL', 'INT', 'KILL', 'PIPE', 'QUIT', 'SEGV', 'TERM', 'USR1', 'USR2'] as const;
+export type ExecSignal = (typeof EXEC_SIGNALS)[number];
+
+export function isExecSignal(name: string): name is ExecSignal {
+	return (EXEC_SIGNALS as readonly string[]).includes(name);
 }
 
 export type ContainerState = 'running' | 'stopped' | 'missing';

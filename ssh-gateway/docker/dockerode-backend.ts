@@ -17,11 +17,11 @@
  * shutdown to the next turn of the event loop, after the read loop has handed every queued record
  * to the stream.
  *
- * Ending an exec: Docker keeps an exec's process running when its connection closes, so close()
- * also terminates it. Each exec carries a random OCORE_EXEC_ID in its environment (inherited by its
- * children); close() runs a small /bin/sh loop in the container that sends SIGHUP, then SIGKILL,
- * to every process carrying that marker. Images without /bin/sh keep the process (logged nowhere,
- * best effort).
+ * Ending and signalling an exec: Docker keeps an exec's process running when its connection closes,
+ * and has no API to signal one. Each exec carries a random OCORE_EXEC_ID in its environment
+ * (inherited by its children); a small /bin/sh loop run in the container sends a signal to every
+ * process carrying that marker. close() sends SIGHUP, then SIGKILL a second later; signal() sends the
+ * one asked for. Images without /bin/sh keep the process (logged nowhere, best effort).
  */
 import { randomBytes } from 'node:crypto';
 import { finished } from 'node:stream/promises';
@@ -35,7 +35,9 @@ import {
 	type ContainerRef,
 	type ContainerState,
 	type ExecExit,
-	type ExecOptions
+	type ExecOptions,
+	type ExecSignal,
+	isExecSignal
 } from './container-backend';
 import { createDemuxer } from './demux';
 import { DockerClients } from './docker-clients';
@@ -72,11 +74,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const EXEC_MARKER_VARIABLE = 'OCORE_EXEC_ID';
 
 /**
- * $1 is the marker. Reads each process's environment (NUL bytes vanish in the command substitution,
- * so the marker is matched as a substring; it is 32 hex characters, so no other value can contain
- * it by accident). HUP first, so shells and editors can clean up; KILL a second later.
+ * $1 is the marker, then one or two signal names. Reads each process's environment (NUL bytes vanish
+ * in the command substitution, so the marker is matched as a substring; it is 32 hex characters, so no
+ * other value can contain it by accident). With two signals the second follows a second later: HUP
+ * first, so shells and editors can clean up, then KILL.
  */
-const KILL_MARKED_PROCESSES_SCRIPT = `
+const SIGNAL_MARKED_PROCESSES_SCRIPT = `
 signal_marked() {
 	for p in /proc/[0-9]*; do
 		case "$(cat "$p/environ" 2>/dev/null)" in
@@ -84,9 +87,11 @@ signal_marked() {
 		esac
 	done
 }
-signal_marked "$1" HUP
-sleep 1
-signal_marked "$1" KILL
+signal_marked "$1" "$2"
+if [ -n "$3" ]; then
+	sleep 1
+	signal_marked "$1" "$3"
+fi
 `;
 
 export class DockerodeBackend implements ContainerBackend {
@@ -170,20 +175,34 @@ export class DockerodeBackend implements ContainerBackend {
 			throw toBackendError(err, what);
 		}
 		const terminate = () => this.terminate(ref, exec, marker).catch(() => {});
-		return this.wrapExec(exec, socket, options, terminate);
+		const signal = async (name: ExecSignal) => {
+			// The name becomes an argument of `kill`: only the listed names ever get there.
+			if (!isExecSignal(name)) throw new ContainerBackendError('engine', `signal ${String(name)} is not allowed`);
+			try {
+				await this.signalMarked(ref, marker, [name]);
+			} catch (err) {
+				throw toBackendError(err, `signal ${name} in ${ref.container}`);
+			}
+		};
+		return this.wrapExec(exec, socket, options, terminate, signal);
 	}
 
 	/** Kills what is left of an exec whose connection was closed (see the header comment). */
 	private async terminate(ref: ContainerRef, exec: Docker.Exec, marker: string): Promise<void> {
 		const info = await exec.inspect({ abortSignal: AbortSignal.timeout(this.requestTimeoutMs) });
 		if (!info.Running) return;
-		const killer = await this.container(ref).exec({
-			Cmd: ['/bin/sh', '-c', KILL_MARKED_PROCESSES_SCRIPT, 'ocore-terminate', marker],
+		await this.signalMarked(ref, marker, ['HUP', 'KILL']);
+	}
+
+	/** Runs SIGNAL_MARKED_PROCESSES_SCRIPT in the container and waits for it to finish. */
+	private async signalMarked(ref: ContainerRef, marker: string, signals: [ExecSignal] | [ExecSignal, ExecSignal]): Promise<void> {
+		const sender = await this.container(ref).exec({
+			Cmd: ['/bin/sh', '-c', SIGNAL_MARKED_PROCESSES_SCRIPT, 'ocore-signal', marker, ...signals],
 			AttachStdout: true,
 			AttachStderr: true,
 			abortSignal: AbortSignal.timeout(this.requestTimeoutMs)
 		});
-		const output = await killer.start({ hijack: true, stdin: false, Detach: false });
+		const output = await sender.start({ hijack: true, stdin: false, Detach: false });
 		output.on('error', () => {});
 		output.resume();
 		await finished(output, { writable: false }).catch(() => {});
@@ -193,7 +212,8 @@ export class DockerodeBackend implements ContainerBackend {
 		exec: Docker.Exec,
 		socket: Duplex,
 		options: ExecOptions,
-		terminate: () => Promise<void>
+		terminate: () => Promise<void>,
+		signal: (name: ExecSignal) => Promise<void>
 	): Promise<ContainerExec> {
 		// A reset connection must not crash the process; the streams just end and wait() reports it.
 		socket.on('error', () => {});
@@ -231,6 +251,7 @@ export class DockerodeBackend implements ContainerBackend {
 			stderr,
 			resize,
 			wait: () => (exit ??= outputDone.catch(() => {}).then(() => this.exitOf(exec))),
+			signal,
 			close: () => {
 				if (socket.destroyed) return;
 				socket.destroy();

@@ -6,7 +6,7 @@
  * the reader allows, counting what was accepted), anything else: print the command and exit 0.
  */
 import { PassThrough, type Readable, type Writable } from 'node:stream';
-import type { ContainerBackend, ContainerExec, ContainerRef, ContainerState, ExecExit, ExecOptions } from '../../ssh-gateway/docker/container-backend';
+import type { ContainerBackend, ContainerExec, ContainerRef, ContainerState, ExecExit, ExecOptions, ExecSignal } from '../../ssh-gateway/docker/container-backend';
 
 export type FakeExecRecord = { ref: ContainerRef; options: ExecOptions; exec: FakeExec };
 
@@ -68,6 +68,15 @@ export class FakeExec implements ContainerExec {
 
 	wait(): Promise<ExecExit> {
 		return this.exitPromise;
+	}
+
+	/** Signals received; TERM, INT, HUP and KILL end the "process" as if it died of them (128+N). */
+	readonly signals: string[] = [];
+
+	async signal(name: ExecSignal): Promise<void> {
+		this.signals.push(name);
+		const fatal: Record<string, number> = { HUP: 1, INT: 2, KILL: 9, TERM: 15 };
+		if (fatal[name] !== undefined && !this.closed) this.finish(128 + fatal[name]!);
 	}
 
 	close(): void {

@@ -159,6 +159,18 @@ describe.skipIf(!hasDocker).each(variants)('dockerode backend over $label', ({ s
 		expect((await collect(ps)).stdout).not.toMatch(/sleep 30[01]/);
 	});
 
+	it.skipIf(skip)('signal() reaches the process and the ones it started: a trap runs and sets the exit code', async () => {
+		const exec = await backend.exec(ref(), { cmd: ['sh', '-c', 'trap "echo got INT; exit 42" INT; echo ready; while :; do sleep 0.1; done'], tty: false });
+		const out: Buffer[] = [];
+		exec.stdout.on('data', (d: Buffer) => out.push(d));
+		exec.stderr?.resume();
+		await readUntil(exec, /ready\n/);
+		await exec.signal('INT');
+		expect(await exec.wait()).toEqual({ exitCode: 42 });
+		expect(Buffer.concat(out).toString()).toBe('ready\ngot INT\n');
+		exec.stdin.end();
+	});
+
 	it.skipIf(skip)('knows executables: sftp-server yes, /nope no', async () => {
 		expect(await backend.hasExecutable(ref(), '/usr/lib/openssh/sftp-server')).toBe(true);
 		expect(await backend.hasExecutable(ref(), '/nope')).toBe(false);

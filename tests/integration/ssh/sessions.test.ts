@@ -1,13 +1,15 @@
 /**
  * Sessions through the gateway with the stock OpenSSH client: a shell with a pty, exec exit codes and
- * signals, stdout/stderr kept apart, the env allow-list, both user-name forms, the documented
+ * signals (and, from ssh2's client, signals sent to the command), stdout/stderr kept apart, the env allow-list, both user-name forms, the documented
  * ~/.ssh/config block, and an RSA key (rsa-sha2 signatures). Each success has its failure beside it.
  */
+import { readFileSync } from 'node:fs';
+import { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { UNEXPANDED_USERNAME_MESSAGE } from '../../../ssh-gateway/core/rejections';
 import { removeTestContainers } from '../../helpers/docker';
-import { addKey, gatewayFixture, runClient, ssh, writeSshConfig, type GatewayFixture } from '../../helpers/ssh';
+import { addKey, gatewayFixture, runClient, ssh, sshPort, writeSshConfig, type GatewayFixture } from '../../helpers/ssh';
 
 const hasDocker = inject('sshDocker');
 
@@ -50,6 +52,36 @@ describe.skipIf(!hasDocker)('SSH sessions', () => {
 		expect(r.code).toBe(255);
 		expect(r.stderr).toContain('rtype exit-signal');
 		expect(r.stderr).not.toContain('rtype exit-status');
+	});
+
+	// OpenSSH's client has no way to send a signal request, so ssh2's client (a complete SSH client
+	// library, as IDEs and automation use) sends it.
+	// The names outside RFC 4254 are refused by the channel policy (unit tests); ssh2's client will not
+	// even send them.
+	it('delivers a signal the client sends to the command: its trap runs and sets the exit status', async () => {
+		const result = await new Promise<{ output: string; code: number | null }>((resolve, reject) => {
+			const client = new Client();
+			const timer = setTimeout(() => reject(new Error('no exit within 20 s')), 20_000);
+			client.on('error', reject);
+			client.on('ready', () => {
+				client.exec('trap "echo got INT; exit 42" INT; echo ready; while :; do sleep 0.1; done', (err, stream) => {
+					if (err) return reject(err);
+					let output = '';
+					stream.on('data', (d: Buffer) => {
+						output += d;
+						if (output === 'ready\n') stream.signal('INT');
+					});
+					stream.stderr.resume();
+					stream.on('exit', (code: number | null) => {
+						clearTimeout(timer);
+						client.end();
+						resolve({ output, code });
+					});
+				});
+			});
+			client.connect({ host: '127.0.0.1', port: sshPort(), username: fx.slug, privateKey: readFileSync(fx.key.privateFile) });
+		});
+		expect(result).toEqual({ output: 'ready\ngot INT\n', code: 42 });
 	});
 
 	it('exec with a pty gets the size before the command runs', async () => {

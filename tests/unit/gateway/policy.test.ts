@@ -4,7 +4,7 @@ import { candidateSlugs } from '../../../ssh-gateway/core/authorize';
 import { ContainerChannel, isAllowedEnv, withChannelPolicy, type SessionChannel } from '../../../ssh-gateway/core/channel';
 import { classify, commandFor, signalFromStatus } from '../../../ssh-gateway/core/commands';
 import { IdleTimer } from '../../../ssh-gateway/core/idle';
-import type { SessionRequest, StartResult } from '../../../ssh-gateway/core/types';
+import type { ContainerSession, SessionRequest, StartResult } from '../../../ssh-gateway/core/types';
 
 describe('candidateSlugs', () => {
 	it('strips the prefix, and keeps the whole name as a second choice', () => {
@@ -68,6 +68,20 @@ describe('channel policy', () => {
 		const other = recorder();
 		expect(await other.channel.exec('echo\0x')).toMatchObject({ ok: false, code: 'unsupported_request' });
 		expect([...seen, ...other.seen]).toEqual([]);
+	});
+
+	it('passes only RFC 4254 signal names, and only once a process runs', async () => {
+		const sent: string[] = [];
+		const session = { signal: (name: string) => void sent.push(name), close: () => {} } as unknown as ContainerSession;
+		const channel = withChannelPolicy(new ContainerChannel(async () => ({ ok: true, session })));
+		expect(channel.signal('INT')).toBe(false); // nothing runs yet
+		await channel.exec('sleep 60');
+		for (const name of ['INT', 'TERM', 'HUP', 'KILL', 'USR1']) expect(channel.signal(name)).toBe(true);
+		for (const name of ['STOP', 'CONT', 'SIGINT', 'int', '9', 'INT; reboot', '']) expect(channel.signal(name)).toBe(false);
+		expect(sent).toEqual(['INT', 'TERM', 'HUP', 'KILL', 'USR1']);
+		channel.close('closed');
+		expect(channel.signal('TERM')).toBe(false);
+		expect(sent).toHaveLength(5);
 	});
 
 	it('knows which variables it accepts', () => {
