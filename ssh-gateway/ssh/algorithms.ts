@@ -31,13 +31,7 @@ const WANTED = {
 
 /** ssh2 refuses unknown names at start-up, so a list that this build cannot serve fails fast. */
 export function gatewayAlgorithms(): Algorithms {
-	return {
-		kex: [...WANTED.kex],
-		serverHostKey: [...WANTED.serverHostKey],
-		cipher: [...WANTED.cipher],
-		hmac: [...WANTED.hmac],
-		compress: [...WANTED.compress]
-	} as Algorithms;
+	return gatewayAlgorithmNames() as Algorithms;
 }
 
 /** The lists as plain names, for tests and documentation. */

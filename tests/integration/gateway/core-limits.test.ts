@@ -5,24 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gatewaySessions, sessionRecordings, sshKeys } from '../../../src/lib/server/db/schema';
 import { changeMemberRole, removeMember } from '../../../src/lib/server/orgs/members';
 import { createRole } from '../../../src/lib/server/orgs/roles';
-import type { GatewayCore } from '../../../ssh-gateway/core/gateway';
 import { recordingPath } from '../../../ssh-gateway/core/recording';
 import { readAll } from '../../helpers/fake-container-backend';
-import { coreFixture, eventually, request, type World } from '../../helpers/gateway-core';
+import { eventually, request, type World } from '../../helpers/gateway-core';
+import { useCoreSuite } from '../../helpers/gateway-core-suite';
 import { acting } from '../../helpers/orgs';
 
-let fx: Awaited<ReturnType<typeof coreFixture>>;
-let core: GatewayCore;
-
-beforeAll(async () => {
-	fx = await coreFixture();
-	core = fx.makeCore();
-});
-afterAll(() => fx.close());
+const fx = useCoreSuite();
 
 describe('limits', () => {
 	it('holds the per-user limit across two gateway processes, even when they race', async () => {
@@ -30,7 +23,7 @@ describe('limits', () => {
 		const other = fx.makeCore({}, 'other-process');
 		const attempts = await Promise.all(
 			Array.from({ length: 5 }, async (_, i) => {
-				const connection = await (i % 2 === 0 ? core : other).connect(request(w.fingerprint, w.slug));
+				const connection = await (i % 2 === 0 ? fx.core : other).connect(request(w.fingerprint, w.slug));
 				return { connection, result: await connection.channel().exec('wait') };
 			})
 		);
@@ -46,7 +39,7 @@ describe('limits', () => {
 		for (const a of attempts) a.connection.close('closed');
 		// Once closed, the slots are free again.
 		const again = await eventually(async () => {
-			const connection = await core.connect(request(w.fingerprint, w.slug));
+			const connection = await fx.core.connect(request(w.fingerprint, w.slug));
 			const result = await connection.channel().exec('exit 0');
 			return result.ok ? result : null;
 		});
@@ -58,12 +51,12 @@ describe('limits', () => {
 		const old = new Date(Date.now() - 60_000);
 		const crashed = { userId: w.owner.id, orgId: w.orgId, instanceId: w.instanceId, instanceSlug: w.slug, transport: 'ssh' as const, gatewayId: 'crashed', startedAt: old, lastSeenAt: old };
 		await fx.app.db.insert(gatewaySessions).values([crashed, crashed]);
-		expect(await core.registry.countOpen(w.owner.id)).toBe(0);
-		const { session } = await fx.open(core, w.fingerprint, w.slug, 'wait');
-		expect(await core.registry.countOpen(w.owner.id)).toBe(1);
+		expect(await fx.core.registry.countOpen(w.owner.id)).toBe(0);
+		const { session } = await fx.open(fx.core, w.fingerprint, w.slug, 'wait');
+		expect(await fx.core.registry.countOpen(w.owner.id)).toBe(1);
 		const [before] = await fx.app.db.select().from(gatewaySessions).where(eq(gatewaySessions.id, session.id));
 		await new Promise((r) => setTimeout(r, 20));
-		await core.registry.heartbeat();
+		await fx.core.registry.heartbeat();
 		const [after] = await fx.app.db.select().from(gatewaySessions).where(eq(gatewaySessions.id, session.id));
 		expect(after!.lastSeenAt.getTime()).toBeGreaterThan(before!.lastSeenAt.getTime());
 		session.close('closed');
@@ -96,13 +89,13 @@ describe('revocation', () => {
 		const w: World = await fx.world();
 		const [byKey, byRemoval, byRole] = [await fx.member(w, 'Developer'), await fx.member(w, 'Developer'), await fx.member(w, 'Developer')];
 		await createRole(fx.app, acting(w.owner), w.orgId, { name: 'no-instances', permissions: ['view:members'] });
-		const live = async (fp: string) => (await fx.open(core, fp, w.slug, 'wait')).session;
+		const live = async (fp: string) => (await fx.open(fx.core, fp, w.slug, 'wait')).session;
 		const sessions = { key: await live(byKey.fingerprint), removal: await live(byRemoval.fingerprint), role: await live(byRole.fingerprint), owner: await live(w.fingerprint) };
-		await core.checkRevocations();
+		await fx.core.checkRevocations();
 		await fx.app.db.delete(sshKeys).where(eq(sshKeys.fingerprint, byKey.fingerprint));
 		await removeMember(fx.app, acting(w.owner), w.orgId, { userId: byRemoval.user.id });
 		await changeMemberRole(fx.app, acting(w.owner), w.orgId, { userId: byRole.user.id, role: 'no-instances' });
-		await core.checkRevocations();
+		await fx.core.checkRevocations();
 		for (const s of [sessions.key, sessions.removal, sessions.role]) {
 			expect(await s.exit).toEqual({ exitCode: null, reason: 'revoked', message: 'Access revoked' });
 			expect((await fx.closedRow(s.id)).endReason).toBe('revoked');
@@ -122,7 +115,7 @@ describe('recording through sessions', () => {
 
 	it('full: an asciicast v2 file with header, output, input and resize events, and its row', async () => {
 		const w = await fx.world();
-		const connection = await core.connect(request(w.fingerprint, w.slug));
+		const connection = await fx.core.connect(request(w.fingerprint, w.slug));
 		const channel = connection.channel();
 		channel.pty({ term: 'xterm', cols: 90, rows: 20 });
 		const result = await channel.exec('cat');
@@ -153,7 +146,7 @@ describe('recording through sessions', () => {
 
 	it('metadata only for file transfers, nothing at all when off', async () => {
 		const w = await fx.world();
-		const connection = await core.connect(request(w.fingerprint, w.slug));
+		const connection = await fx.core.connect(request(w.fingerprint, w.slug));
 		const sftp = await connection.channel().subsystem('sftp');
 		if (!sftp.ok) throw new Error(sftp.code);
 		sftp.session.close('closed');

@@ -3,28 +3,21 @@
  * authorization order and codes, and container sessions with their rows, audit and key lastUsedAt.
  */
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditLogs, sshKeys } from '../../../src/lib/server/db/schema';
 import { createRole } from '../../../src/lib/server/orgs/roles';
-import type { GatewayCore } from '../../../ssh-gateway/core/gateway';
 import { readAll } from '../../helpers/fake-container-backend';
-import { coreFixture, eventually, randomFingerprint, request } from '../../helpers/gateway-core';
+import { eventually, randomFingerprint, request } from '../../helpers/gateway-core';
+import { useCoreSuite } from '../../helpers/gateway-core-suite';
 import { acting, uniqueSlug } from '../../helpers/orgs';
 
-let fx: Awaited<ReturnType<typeof coreFixture>>;
-let core: GatewayCore;
-
-beforeAll(async () => {
-	fx = await coreFixture();
-	core = fx.makeCore();
-});
-afterAll(() => fx.close());
+const fx = useCoreSuite();
 
 describe('authorize', () => {
 	it('grants a member with view:instances on a running instance, with or without the prefix', async () => {
 		const w = await fx.world();
 		for (const username of [w.slug, `ocore-${w.slug}`]) {
-			const result = await core.authorize(request(w.fingerprint, username));
+			const result = await fx.core.authorize(request(w.fingerprint, username));
 			expect(result.ok).toBe(true);
 			if (!result.ok) continue;
 			expect(result.grant).toMatchObject({
@@ -41,14 +34,14 @@ describe('authorize', () => {
 
 	it('finds a slug that itself begins with the prefix', async () => {
 		const w = await fx.world('running', uniqueSlug('ocore-x'));
-		expect((await core.authorize(request(w.fingerprint, w.slug))).ok).toBe(true);
+		expect((await fx.core.authorize(request(w.fingerprint, w.slug))).ok).toBe(true);
 	});
 
 	it('refuses in order, each with its code and line', async () => {
 		const w = await fx.world();
 		const other = await fx.world();
 		const refuse = async (fp: string, username: string) => {
-			const r = await core.authorize(request(fp, username));
+			const r = await fx.core.authorize(request(fp, username));
 			return r.ok ? null : { code: r.code, line: r.userMessage };
 		};
 		expect(await refuse(randomFingerprint(), w.slug)).toEqual({ code: 'unknown_key', line: 'Permission denied (publickey)' });
@@ -79,7 +72,7 @@ describe('authorize', () => {
 describe('sessions', () => {
 	it('runs a command: bytes both ways, exit status, a closed row, audit rows and the key lastUsedAt', async () => {
 		const w = await fx.world();
-		const { connection, session } = await fx.open(core, w.fingerprint, w.slug, 'cat');
+		const { connection, session } = await fx.open(fx.core, w.fingerprint, w.slug, 'cat');
 		expect(fx.backend.last.options).toMatchObject({ cmd: ['/bin/sh', '-c', 'cat'], tty: false });
 		const output = readAll(session.stdout);
 		session.stdin.end('hello gateway');
@@ -111,13 +104,13 @@ describe('sessions', () => {
 
 	it('passes an exit status, and a 128+N status of an exec as signal N', async () => {
 		const w = await fx.world();
-		expect(await (await fx.open(core, w.fingerprint, w.slug, 'exit 3')).session.exit).toMatchObject({ exitCode: 3, reason: 'closed' });
-		expect(await (await fx.open(core, w.fingerprint, w.slug, 'exit 143')).session.exit).toMatchObject({ exitCode: null, signal: 'TERM' });
+		expect(await (await fx.open(fx.core, w.fingerprint, w.slug, 'exit 3')).session.exit).toMatchObject({ exitCode: 3, reason: 'closed' });
+		expect(await (await fx.open(fx.core, w.fingerprint, w.slug, 'exit 143')).session.exit).toMatchObject({ exitCode: null, signal: 'TERM' });
 	});
 
 	it('filters the environment and sizes the terminal', async () => {
 		const w = await fx.world();
-		const connection = await core.connect(request(w.fingerprint, w.slug));
+		const connection = await fx.core.connect(request(w.fingerprint, w.slug));
 		const channel = connection.channel();
 		expect(channel.env('LANG', 'C.UTF-8')).toBe(true);
 		expect(channel.env('LD_PRELOAD', '/evil.so')).toBe(false);
@@ -132,7 +125,7 @@ describe('sessions', () => {
 
 	it('refuses sftp without an sftp-server in the image, and other subsystems', async () => {
 		const w = await fx.world();
-		const connection = await core.connect(request(w.fingerprint, w.slug));
+		const connection = await fx.core.connect(request(w.fingerprint, w.slug));
 		fx.backend.executables.clear();
 		try {
 			expect(await connection.channel().subsystem('sftp')).toMatchObject({
@@ -150,7 +143,7 @@ describe('sessions', () => {
 
 	it('says the instance is stopped when Docker refuses the exec of a stopped container', async () => {
 		const w = await fx.world();
-		const connection = await core.connect(request(w.fingerprint, w.slug));
+		const connection = await fx.core.connect(request(w.fingerprint, w.slug));
 		fx.backend.failExec = new Error('container is not running');
 		fx.backend.states.set(`c-${w.slug}`, 'stopped');
 		try {
@@ -163,7 +156,7 @@ describe('sessions', () => {
 
 	it('a refused member attempt is audited with its code', async () => {
 		const w = await fx.world('stopped');
-		const connection = await core.connect(request(w.fingerprint, w.slug));
+		const connection = await fx.core.connect(request(w.fingerprint, w.slug));
 		expect(await connection.channel().exec('uptime')).toMatchObject({ ok: false, code: 'instance_stopped' });
 		const rows = await fx.app.db.select().from(auditLogs).where(and(eq(auditLogs.chain, w.orgId), eq(auditLogs.action, 'ssh.session_refused')));
 		expect(rows).toHaveLength(1);

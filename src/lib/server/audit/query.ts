@@ -7,23 +7,11 @@
 import { and, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../app-context';
 import { auditLogs } from '../db/schema';
+import type { HashedFields } from './hash';
 import type { AuditListInput } from './schemas';
 
-export type AuditLogEntry = {
-	id: number;
-	seq: number;
-	action: string;
-	actorUserId: string | null;
-	actorEmail: string | null;
-	targetType: string | null;
-	targetId: string | null;
-	metadata: Record<string, unknown>;
-	ipAddress: string | null;
-	userAgent: string | null;
-	createdAt: Date;
-	prevHash: string;
-	hash: string;
-};
+/** A row as hashed, with its id and hash; chain and org are left out, the query is scoped to both. */
+export type AuditLogEntry = Omit<HashedFields, 'chain' | 'orgId'> & { id: number; hash: string };
 
 export type AuditPage = { items: AuditLogEntry[]; nextCursor: string | null };
 

@@ -12,7 +12,7 @@
  *   user-safe message; the engine's own words go to the log only.
  * - Deleting an instance forgets it; the container is left as it is.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import { ContainerBackendError } from '../../../../ssh-gateway/docker/container-backend';
 import { instances, memberships, roles, servers, type Instance, type Server } from '../db/schema';
 import { isUniqueViolation } from '../db/pg-errors';
@@ -60,7 +60,14 @@ async function loadForActor(app: InstanceDeps, userId: string, slug: string, per
 	return row;
 }
 
-async function syncAll(app: InstanceDeps, rows: { instance: Instance; server: Server }[]): Promise<InstanceView[]> {
+/** The instances matching `where`, by slug, statuses refreshed. */
+async function listSynced(app: InstanceDeps, where: SQL): Promise<InstanceView[]> {
+	const rows = await app.db
+		.select({ instance: instances, server: servers })
+		.from(instances)
+		.innerJoin(servers, eq(servers.id, instances.serverId))
+		.where(where)
+		.orderBy(asc(instances.slug));
 	const synced = await Promise.all(rows.map((r) => syncInstanceStatus(app, r.instance, r.server)));
 	return synced.map(toInstanceView);
 }
@@ -102,13 +109,7 @@ export async function createInstance(app: InstanceDeps, actor: ActingUser, orgId
 
 /** The org's instances by slug, statuses refreshed. The caller is authorized by the front door (view:instances). */
 export async function listInstances(app: InstanceDeps, orgId: string): Promise<InstanceView[]> {
-	const rows = await app.db
-		.select({ instance: instances, server: servers })
-		.from(instances)
-		.innerJoin(servers, eq(servers.id, instances.serverId))
-		.where(eq(instances.orgId, orgId))
-		.orderBy(asc(instances.slug));
-	return syncAll(app, rows);
+	return listSynced(app, eq(instances.orgId, orgId));
 }
 
 /** Instances of every org where `userId` holds view:instances (owners hold everything). */
@@ -120,13 +121,7 @@ export async function listInstancesForUser(app: InstanceDeps, userId: string): P
 		.where(eq(memberships.userId, userId));
 	const orgIds = grants.filter((g) => g.isOwner || g.permissions.includes('view:instances')).map((g) => g.orgId);
 	if (orgIds.length === 0) return [];
-	const rows = await app.db
-		.select({ instance: instances, server: servers })
-		.from(instances)
-		.innerJoin(servers, eq(servers.id, instances.serverId))
-		.where(inArray(instances.orgId, orgIds))
-		.orderBy(asc(instances.slug));
-	return syncAll(app, rows);
+	return listSynced(app, inArray(instances.orgId, orgIds));
 }
 
 export async function getInstance(app: InstanceDeps, userId: string, slug: string): Promise<InstanceView> {

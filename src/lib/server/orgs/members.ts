@@ -5,17 +5,19 @@
  * Each change is audited in the same transaction.
  */
 import { and, eq } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client';
 import { memberships, users } from '../db/schema';
 import { isUniqueViolation } from '../db/pg-errors';
 import { AppError } from '../errors';
-import { requireActorAccess, requireCanGrant, requireCanManageMember, requirePermission } from './guards';
+import type { MembershipAccess } from './access';
+import { requireCanGrant, requireCanManageMember } from './guards';
+import { lockOrgForActor } from './lock-org-for-actor';
 import type { AddMemberInput, ChangeMemberRoleInput, MemberInput } from './schemas';
 import {
 	auditOrg,
 	countOwners,
 	findRoleInOrg,
 	listMemberRows,
-	lockOrg,
 	requireMemberRow,
 	type ActingUser,
 	type MemberRow,
@@ -44,6 +46,19 @@ function toMember(row: MemberRow): Member {
 	};
 }
 
+/** Locks the org for a change to one member, whom the actor must be allowed to manage. */
+async function lockManageableMember(
+	tx: DbOrTx,
+	orgId: string,
+	acting: ActingUser,
+	userId: string
+): Promise<{ access: MembershipAccess; target: MemberRow }> {
+	const access = await lockOrgForActor(tx, orgId, acting.userId, 'manage:members');
+	const target = await requireMemberRow(tx, orgId, userId);
+	requireCanManageMember(access, target);
+	return { access, target };
+}
+
 /** The org's members, by email. The caller is authorized by the front door (view:members). */
 export async function listMembers(app: Pick<OrgDeps, 'db'>, orgId: string): Promise<Member[]> {
 	return (await listMemberRows(app.db, orgId)).map(toMember);
@@ -53,9 +68,7 @@ export async function addMember(app: OrgDeps, acting: ActingUser, orgId: string,
 	const now = app.clock.now();
 	try {
 		return await app.db.transaction(async (tx) => {
-			await lockOrg(tx, orgId);
-			const access = await requireActorAccess(tx, orgId, acting.userId);
-			requirePermission(access, 'manage:members');
+			const access = await lockOrgForActor(tx, orgId, acting.userId, 'manage:members');
 			const [user] = await tx
 				.select({ id: users.id, email: users.email })
 				.from(users)
@@ -97,11 +110,7 @@ export async function changeMemberRole(
 ): Promise<Member> {
 	const now = app.clock.now();
 	return app.db.transaction(async (tx) => {
-		await lockOrg(tx, orgId);
-		const access = await requireActorAccess(tx, orgId, acting.userId);
-		requirePermission(access, 'manage:members');
-		const target = await requireMemberRow(tx, orgId, input.userId);
-		requireCanManageMember(access, target);
+		const { access, target } = await lockManageableMember(tx, orgId, acting, input.userId);
 		const role = await findRoleInOrg(tx, orgId, input.role);
 		requireCanGrant(access, role.permissions);
 		if (role.id === target.roleId) return toMember(target);
@@ -133,11 +142,7 @@ export async function removeMember(
 ): Promise<{ userId: string }> {
 	const now = app.clock.now();
 	return app.db.transaction(async (tx) => {
-		await lockOrg(tx, orgId);
-		const access = await requireActorAccess(tx, orgId, acting.userId);
-		requirePermission(access, 'manage:members');
-		const target = await requireMemberRow(tx, orgId, input.userId);
-		requireCanManageMember(access, target);
+		const { target } = await lockManageableMember(tx, orgId, acting, input.userId);
 		if (target.isOwner && (await countOwners(tx, orgId)) <= 1) {
 			throw new AppError('conflict', 'The last owner cannot be removed; transfer ownership first');
 		}

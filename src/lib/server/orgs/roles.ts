@@ -5,13 +5,15 @@
  * their own permissions (guards.ts). Every change is audited in the same transaction.
  */
 import { and, asc, count, desc, eq } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client';
 import { memberships, roles } from '../db/schema';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/pg-errors';
 import { AppError } from '../errors';
-import { requireActorAccess, requireCanGrant, requirePermission } from './guards';
+import { requireCanGrant } from './guards';
+import { lockOrgForActor } from './lock-org-for-actor';
 import { isPermission, type Permission } from './permissions';
 import type { CreateRoleInput, RoleInput, UpdateRoleInput } from './schemas';
-import { auditOrg, countRoleMembers, findRoleById, lockOrg, type ActingUser, type OrgDeps, type RoleRow } from './store';
+import { auditOrg, countRoleMembers, findRoleById, type ActingUser, type OrgAuditEvent, type OrgDeps, type RoleRow } from './store';
 
 export type Role = {
 	id: string;
@@ -31,6 +33,18 @@ function toRole(row: RoleRow): Role {
 		isBuiltIn: row.isBuiltIn,
 		createdAt: row.createdAt
 	};
+}
+
+/** A role that may be changed or deleted: the built-in copies are read-only. */
+async function findCustomRole(tx: DbOrTx, orgId: string, roleId: string): Promise<RoleRow> {
+	const role = await findRoleById(tx, orgId, roleId);
+	if (role.isBuiltIn) throw new AppError('forbidden', 'Built-in roles are read-only');
+	return role;
+}
+
+/** The audit event of a role created or deleted, which records the role as it stood. */
+function roleSnapshotEvent(action: string, role: RoleRow): OrgAuditEvent {
+	return { action, targetType: 'role', targetId: role.id, metadata: { name: role.name, permissions: role.permissions } };
 }
 
 function nameTaken(name: string) {
@@ -53,22 +67,14 @@ export async function createRole(app: OrgDeps, acting: ActingUser, orgId: string
 	const now = app.clock.now();
 	try {
 		return await app.db.transaction(async (tx) => {
-			await lockOrg(tx, orgId);
-			const access = await requireActorAccess(tx, orgId, acting.userId);
-			requirePermission(access, 'manage:roles');
+			const access = await lockOrgForActor(tx, orgId, acting.userId, 'manage:roles');
 			requireCanGrant(access, input.permissions);
 			const [role] = await tx
 				.insert(roles)
 				.values({ orgId, name: input.name, permissions: input.permissions, isBuiltIn: false, createdAt: now })
 				.returning();
 			if (!role) throw new Error('role insert returned nothing');
-			await auditOrg(
-				tx,
-				orgId,
-				acting,
-				{ action: 'role.created', targetType: 'role', targetId: role.id, metadata: { name: role.name, permissions: role.permissions } },
-				now
-			);
+			await auditOrg(tx, orgId, acting, roleSnapshotEvent('role.created', role), now);
 			return toRole(role);
 		});
 	} catch (err) {
@@ -81,11 +87,8 @@ export async function updateRole(app: OrgDeps, acting: ActingUser, orgId: string
 	const now = app.clock.now();
 	try {
 		return await app.db.transaction(async (tx) => {
-			await lockOrg(tx, orgId);
-			const access = await requireActorAccess(tx, orgId, acting.userId);
-			requirePermission(access, 'manage:roles');
-			const before = await findRoleById(tx, orgId, input.roleId);
-			if (before.isBuiltIn) throw new AppError('forbidden', 'Built-in roles are read-only');
+			const access = await lockOrgForActor(tx, orgId, acting.userId, 'manage:roles');
+			const before = await findCustomRole(tx, orgId, input.roleId);
 			const name = input.name ?? before.name;
 			const permissions = input.permissions ?? before.permissions;
 			// Widening a role grants its new permissions to everyone holding it, and renaming or
@@ -124,24 +127,15 @@ export async function deleteRole(app: OrgDeps, acting: ActingUser, orgId: string
 	const now = app.clock.now();
 	try {
 		return await app.db.transaction(async (tx) => {
-			await lockOrg(tx, orgId);
-			const access = await requireActorAccess(tx, orgId, acting.userId);
-			requirePermission(access, 'manage:roles');
-			const role = await findRoleById(tx, orgId, input.roleId);
-			if (role.isBuiltIn) throw new AppError('forbidden', 'Built-in roles are read-only');
+			const access = await lockOrgForActor(tx, orgId, acting.userId, 'manage:roles');
+			const role = await findCustomRole(tx, orgId, input.roleId);
 			requireCanGrant(access, role.permissions);
 			const inUse = await countRoleMembers(tx, orgId, role.id);
 			if (inUse > 0) {
 				throw new AppError('conflict', `Role "${role.name}" is assigned to ${inUse} member(s); reassign them first`);
 			}
 			await tx.delete(roles).where(and(eq(roles.orgId, orgId), eq(roles.id, role.id)));
-			await auditOrg(
-				tx,
-				orgId,
-				acting,
-				{ action: 'role.deleted', targetType: 'role', targetId: role.id, metadata: { name: role.name, permissions: role.permissions } },
-				now
-			);
+			await auditOrg(tx, orgId, acting, roleSnapshotEvent('role.deleted', role), now);
 			return { id: role.id };
 		});
 	} catch (err) {
