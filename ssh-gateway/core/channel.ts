@@ -10,7 +10,6 @@
  * - pty: TERM limited to a plain terminal name, sizes clamped to 1..1000;
  * - subsystem: only sftp;
  * - exec: commands up to 64 KiB without NUL bytes;
- * - signal: only the names of RFC 4254 (INT, TERM, HUP, KILL ...), once a process runs;
  * - one start (shell, exec or subsystem) per channel.
  */
 import { isExecSignal } from '../docker/container-backend';
@@ -76,6 +75,7 @@ export class ContainerChannel implements SessionChannel {
 		return this.start({ kind: 'subsystem', command: name });
 	}
 
+	/** Only the RFC 4254 names (INT, TERM, HUP, KILL ...), and only while a process runs. */
 	signal(name: string): boolean {
 		if (!this.session || this.closed || !isExecSignal(name)) return false;
 		this.session.signal(name);
@@ -149,7 +149,7 @@ export function withChannelPolicy(inner: SessionChannel): SessionChannel {
 			if (name !== 'sftp') return once(async () => rejections.unsupported(`subsystem ${name}`));
 			return once(() => inner.subsystem(name));
 		},
-		signal: (name) => isExecSignal(name) && inner.signal(name),
+		signal: (name) => inner.signal(name),
 		close: (reason) => inner.close(reason)
 	};
 }

@@ -58,7 +58,7 @@ if (!nodeGyp || !existsSync(nodeGyp)) {
 	const globalRoot = spawnSync('npm', ['root', '-g'], { encoding: 'utf8' }).stdout?.trim() ?? '';
 	nodeGyp = path.join(globalRoot, 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
 }
-if (!nodeGyp || !existsSync(nodeGyp)) warn('node-gyp was not found');
+if (!existsSync(nodeGyp)) warn('node-gyp was not found');
 
 /**
  * npm passes its configuration to scripts as npm_config_* variables, and node-gyp prefers an

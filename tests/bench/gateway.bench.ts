@@ -137,6 +137,14 @@ async function measureMemory(container: TestContainer, sessions: number) {
 	}
 }
 
+/** A non-interactive `ssh` to user@127.0.0.1:port with one key and no host key bookkeeping. */
+function sshClientArgs(port: number, keyFile: string, user: string, extra: string[]): string[] {
+	return [
+		'-p', String(port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
+		'-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-i', keyFile, ...extra, `${user}@127.0.0.1`
+	];
+}
+
 function row(cells: string[]) {
 	console.log(`| ${cells.join(' | ')} |`);
 }
@@ -155,10 +163,7 @@ async function main() {
 	}, { nodeArgs: process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`] : [] });
 	try {
 		const key = await fixture(server, container);
-		const sshBase = (extra: string[] = []) => [
-			'-p', String(server.sshPort), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
-			'-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-i', key.privateFile, ...extra, 'bench@127.0.0.1'
-		];
+		const sshBase = (extra: string[] = []) => sshClientArgs(server.sshPort, key.privateFile, 'bench', extra);
 		const file = path.join(work, 'payload.bin');
 		await must(run('sh', ['-c', `head -c ${MIB}M /dev/urandom > ${file}`]), 'make payload');
 
@@ -200,10 +205,7 @@ async function main() {
 				const keyFile = path.join(work, 'sshd_client_key');
 				writeFileSync(keyFile, sshd.privateKey, { mode: 0o600 });
 				const { port } = sshd.endpoint as { port: number };
-				const viaSshd = (extra: string[], command: string) => [
-					'-p', String(port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
-					'-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-i', keyFile, ...extra, 'root@127.0.0.1', command
-				];
+				const viaSshd = (extra: string[], command: string) => [...sshClientArgs(port, keyFile, 'root', extra), command];
 				for (const [what, extra] of variants) {
 					await measure(
 						what.replace('gateway', 'reference: OpenSSH sshd + docker exec'),
