@@ -12,7 +12,7 @@
  * - exec: commands up to 64 KiB without NUL bytes;
  * - one start (shell, exec or subsystem) per channel.
  */
-import { isExecSignal } from '../docker/container-backend';
+import { isExecSignal } from '../../src/lib/server/containers/container-backend';
 import { rejections } from './rejections';
 import type { ContainerSession, EndReason, PtyRequest, SessionRequest, StartResult } from './types';
 import type { Rejection } from './rejections';

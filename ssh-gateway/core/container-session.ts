@@ -11,7 +11,7 @@
 import { Transform, type Readable, type TransformCallback, type Writable } from 'node:stream';
 import type { Clock } from '../../src/lib/server/clock';
 import type { Database } from '../../src/lib/server/db/client';
-import type { ContainerBackend, ContainerExec, ContainerRef } from '../docker/container-backend';
+import type { ContainerBackend, ContainerExec, ContainerRef } from '../../src/lib/server/containers/container-backend';
 import { auditSessionEnded, auditSessionStarted } from './audit';
 import { classify, commandFor, signalFromStatus } from './commands';
 import type { GatewayLog } from './log';

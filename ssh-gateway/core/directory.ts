@@ -10,7 +10,7 @@ import { users } from '../../src/lib/server/db/schema';
 import { findInstanceBySlugForGateway, resolveDockerEndpoint } from '../../src/lib/server/instances/gateway';
 import { loadMembershipAccess } from '../../src/lib/server/orgs/access';
 import { findUserBySshKey, touchSshKeyLastUsed } from '../../src/lib/server/ssh-keys/lookup';
-import type { DockerEndpoint } from '../docker/container-backend';
+import type { DockerEndpoint } from '../../src/lib/server/containers/container-backend';
 import type { GatewayInstance } from './types';
 
 export type KeyOwner = { userId: string; email: string };

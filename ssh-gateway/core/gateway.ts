@@ -13,7 +13,7 @@ import { hostname } from 'node:os';
 import type { Clock } from '../../src/lib/server/clock';
 import type { AppConfig } from '../../src/lib/server/config';
 import type { Database } from '../../src/lib/server/db/client';
-import type { ContainerBackend } from '../docker/container-backend';
+import type { ContainerBackend } from '../../src/lib/server/containers/container-backend';
 import { auditSessionRefused } from './audit';
 import { authorize } from './authorize';
 import { classify } from './commands';

@@ -4,7 +4,7 @@
  * its protocol into these requests and turns a ContainerSession back into its protocol.
  */
 import type { Readable, Writable } from 'node:stream';
-import type { DockerEndpoint, ExecSignal } from '../docker/container-backend';
+import type { DockerEndpoint, ExecSignal } from '../../src/lib/server/containers/container-backend';
 import type { Rejection } from './rejections';
 
 export type Transport = 'ssh' | 'websocket';

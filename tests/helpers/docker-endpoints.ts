@@ -13,7 +13,7 @@ import { connect as netConnect, createServer as createNetServer, type Socket } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
-import type { DockerEndpoint } from '../../ssh-gateway/docker/container-backend';
+import type { DockerEndpoint } from '../../src/lib/server/containers/container-backend';
 import { DOCKER_SOCKET_PATH } from './docker';
 
 const SSHD = '/usr/sbin/sshd';

@@ -6,7 +6,7 @@
  * the reader allows, counting what was accepted), anything else: print the command and exit 0.
  */
 import { PassThrough, type Readable, type Writable } from 'node:stream';
-import type { ContainerBackend, ContainerExec, ContainerRef, ContainerState, ExecExit, ExecOptions, ExecSignal } from '../../ssh-gateway/docker/container-backend';
+import type { ContainerBackend, ContainerExec, ContainerRef, ContainerState, ExecExit, ExecOptions, ExecSignal } from '../../src/lib/server/containers/container-backend';
 
 export type FakeExecRecord = { ref: ContainerRef; options: ExecOptions; exec: FakeExec };
 

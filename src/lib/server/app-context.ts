@@ -7,8 +7,8 @@
  * with createAppContext and never touch the global one.
  */
 import path from 'node:path';
-import type { ContainerBackend } from '../../../ssh-gateway/docker/container-backend';
-import { createDockerodeBackend } from '../../../ssh-gateway/docker/dockerode-backend';
+import type { ContainerBackend } from './containers/container-backend';
+import { createDockerodeBackend } from './containers/dockerode-backend';
 import { systemClock, type Clock } from './clock';
 import { loadConfig, type AppConfig } from './config';
 import { openDatabase, type Database, type DatabaseHandle } from './db/client';

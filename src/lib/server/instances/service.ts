@@ -13,7 +13,7 @@
  * - Deleting an instance forgets it; the container is left as it is.
  */
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
-import { ContainerBackendError } from '../../../../ssh-gateway/docker/container-backend';
+import { ContainerBackendError } from '../containers/container-backend';
 import { instances, memberships, roles, servers, type Instance, type Server } from '../db/schema';
 import { isUniqueViolation } from '../db/pg-errors';
 import { AppError } from '../errors';

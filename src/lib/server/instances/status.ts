@@ -5,7 +5,7 @@
  * so a dead engine slows a listing by at most that budget and never fails it.
  */
 import { eq } from 'drizzle-orm';
-import type { ContainerRef, ContainerState } from '../../../../ssh-gateway/docker/container-backend';
+import type { ContainerRef, ContainerState } from '../containers/container-backend';
 import type { AppContext } from '../app-context';
 import type { DbOrTx } from '../db/client';
 import { instances, servers, type Instance, type Server } from '../db/schema';

@@ -15,7 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq } from 'drizzle-orm';
-import type { DockerEndpoint } from '../../../../ssh-gateway/docker/container-backend';
+import type { DockerEndpoint } from '../containers/container-backend';
 import type { AppContext } from '../app-context';
 import type { DbOrTx } from '../db/client';
 import { instances, servers, type Server } from '../db/schema';

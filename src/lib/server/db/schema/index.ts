@@ -7,3 +7,4 @@ export * from './audit';
 export * from './ssh-keys';
 export * from './instances';
 export * from './gateway';
+export * from './invitations';

@@ -46,13 +46,24 @@ export const instances = pgTable(
 		serverId: uuid('server_id')
 			.notNull()
 			.references(() => servers.id, { onDelete: 'restrict' }),
-		/** Container name or id on the server. */
+		/** Container name or id on the server, as the user gave it. */
 		container: text('container').notNull(),
+		/** The container's full Docker id, resolved when the instance was bound (null on rows made before binding checks). */
+		containerId: text('container_id'),
+		/**
+		 * The Docker engine the container lives on, independent of which server row reaches it (several
+		 * orgs' servers can name the one local socket): no container is bound by two instances.
+		 */
+		engineKey: text('engine_key'),
 		status: text('status', { enum: ['provisioning', 'running', 'stopped'] }).notNull().default('provisioning'),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [index('instances_org_idx').on(t.orgId), index('instances_server_idx').on(t.serverId)]
+	(t) => [
+		index('instances_org_idx').on(t.orgId),
+		index('instances_server_idx').on(t.serverId),
+		unique('instances_engine_container_unique').on(t.engineKey, t.containerId)
+	]
 );
 
 export type Instance = typeof instances.$inferSelect;

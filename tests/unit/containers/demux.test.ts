@@ -1,6 +1,6 @@
 /** The backpressure-honouring demultiplexer of Docker's attach stream, without an engine. */
 import { describe, expect, it } from 'vitest';
-import { createDemuxer } from '../../../ssh-gateway/docker/demux';
+import { createDemuxer } from '../../../src/lib/server/containers/demux';
 
 function frame(type: number, payload: string | Buffer): Buffer {
 	const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);

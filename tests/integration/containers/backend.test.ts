@@ -7,9 +7,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ContainerExec, DockerEndpoint } from '../../../ssh-gateway/docker/container-backend';
-import { ContainerBackendError } from '../../../ssh-gateway/docker/container-backend';
-import { createDockerodeBackend } from '../../../ssh-gateway/docker/dockerode-backend';
+import type { ContainerExec, DockerEndpoint } from '../../../src/lib/server/containers/container-backend';
+import { ContainerBackendError } from '../../../src/lib/server/containers/container-backend';
+import { createDockerodeBackend } from '../../../src/lib/server/containers/dockerode-backend';
 import { DOCKER_SOCKET_PATH, ensureTestImage, removeTestContainers, requireDocker, startTestContainer } from '../../helpers/docker';
 import { sshEngineUnavailableReason, startSshDockerHost, startTlsDockerProxy, type RemoteEngine } from '../../helpers/docker-endpoints';
 
