@@ -3,12 +3,12 @@
  * engine, and whether a user may still use it. Reads only; the services that own these tables
  * (ssh-keys, instances, orgs) stay the only writers.
  */
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { AppConfig } from '../../src/lib/server/config';
 import type { Database } from '../../src/lib/server/db/client';
-import { users } from '../../src/lib/server/db/schema';
+import { instances, sshKeys, users } from '../../src/lib/server/db/schema';
 import { findInstanceBySlugForGateway, resolveDockerEndpoint } from '../../src/lib/server/instances/gateway';
-import { loadMembershipAccess } from '../../src/lib/server/orgs/access';
+import { holds, loadMembershipAccess, verdictsFor } from '../../src/lib/server/orgs/access';
 import { findUserBySshKey, touchSshKeyLastUsed } from '../../src/lib/server/ssh-keys/lookup';
 import type { DockerEndpoint } from '../../src/lib/server/containers/container-backend';
 import type { GatewayInstance } from './types';
@@ -66,45 +66,33 @@ export function databaseDirectory(deps: DirectoryDeps): GatewayDirectory {
 		},
 		async canViewInstances(orgId, userId) {
 			const access = await loadMembershipAccess(db, orgId, userId);
-			if (!access) return null;
-			return access.permissions.has('view:instances');
+			return access === null ? null : holds(access, 'view:instances');
 		},
 		async stillAllowed(checks) {
 			const result = new Map<string, string | null>();
 			if (checks.length === 0) return result;
-			const values = sql.join(
-				checks.map(
-					(c) => sql`(${c.sessionId}::text, ${c.userId}::uuid, ${c.orgId}::uuid, ${c.instanceId}::uuid, ${c.keyFingerprint}::text)`
-				),
-				sql`, `
-			);
-			// One round trip for every open session of this process, cheap enough to run every 2 s.
-			type Verdict = { session_id: string; key_ok: boolean; member: boolean; perm_ok: boolean; instance_ok: boolean };
-			const rows = await db.execute(sql`
-				select s.session_id,
-					(s.fingerprint is null or exists (select 1 from ssh_keys k where k.fingerprint = s.fingerprint and k.user_id = s.user_id)) as key_ok,
-					exists (select 1 from memberships m where m.org_id = s.org_id and m.user_id = s.user_id) as member,
-					exists (
-						select 1 from memberships m join roles r on r.id = m.role_id
-						where m.org_id = s.org_id and m.user_id = s.user_id and (m.is_owner or 'view:instances' = any(r.permissions))
-					) as perm_ok,
-					exists (select 1 from instances i where i.id = s.instance_id and i.org_id = s.org_id) as instance_ok
-				from (values ${values}) as s(session_id, user_id, org_id, instance_id, fingerprint)`);
-			for (const row of rowsOf<Verdict>(rows)) {
+			const fingerprints = [...new Set(checks.map((c) => c.keyFingerprint).filter((f): f is string => f !== null))];
+			const instanceIds = [...new Set(checks.map((c) => c.instanceId))];
+			// Three queries for every open session of this process, cheap enough to run every 2 s.
+			const [keyRows, instanceRows, verdict] = await Promise.all([
+				fingerprints.length === 0
+					? []
+					: db.select({ fingerprint: sshKeys.fingerprint, userId: sshKeys.userId }).from(sshKeys).where(inArray(sshKeys.fingerprint, fingerprints)),
+				db.select({ id: instances.id, orgId: instances.orgId }).from(instances).where(inArray(instances.id, instanceIds)),
+				verdictsFor(db, checks, 'view:instances')
+			]);
+			const keyOwner = new Map(keyRows.map((k) => [k.fingerprint, k.userId]));
+			const instanceOrg = new Map(instanceRows.map((i) => [i.id, i.orgId]));
+			for (const check of checks) {
 				let why: string | null = null;
-				if (!row.key_ok) why = 'the SSH key was removed from the account';
-				else if (!row.member) why = 'the user is no longer a member of the org';
-				else if (!row.perm_ok) why = 'the user no longer holds view:instances';
-				else if (!row.instance_ok) why = 'the instance was deleted';
-				result.set(row.session_id, why);
+				const access = verdict(check);
+				if (check.keyFingerprint !== null && keyOwner.get(check.keyFingerprint) !== check.userId) why = 'the SSH key was removed from the account';
+				else if (access === 'not_member') why = 'the user is no longer a member of the org';
+				else if (access === 'forbidden') why = 'the user no longer holds view:instances';
+				else if (instanceOrg.get(check.instanceId) !== check.orgId) why = 'the instance was deleted';
+				result.set(check.sessionId, why);
 			}
 			return result;
 		}
 	};
-}
-
-/** postgres-js returns an array of rows, PGlite an object with `rows`. */
-function rowsOf<T>(result: unknown): T[] {
-	if (Array.isArray(result)) return result as T[];
-	return ((result as { rows?: T[] }).rows ?? []) as T[];
 }

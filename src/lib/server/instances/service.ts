@@ -14,12 +14,11 @@
  */
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import { ContainerBackendError } from '../containers/container-backend';
-import { instances, memberships, roles, servers, type Instance, type Server } from '../db/schema';
+import { instances, servers, type Instance, type Server } from '../db/schema';
 import { isUniqueViolation } from '../db/pg-errors';
 import { AppError } from '../errors';
 import { logger } from '../logger';
-import { loadMembershipAccess } from '../orgs/access';
-import { requireActorAccess, requirePermission } from '../orgs/guards';
+import { authorizeInOrg, orgIdsPermitting } from '../orgs/access';
 import type { Permission } from '../orgs/permissions';
 import { auditOrg, type ActingUser } from '../orgs/store';
 import { requireServerInOrg } from '../servers/service';
@@ -54,9 +53,8 @@ async function loadForActor(app: InstanceDeps, userId: string, slug: string, per
 		.from(instances)
 		.innerJoin(servers, eq(servers.id, instances.serverId))
 		.where(eq(instances.slug, slug));
-	const access = row ? await loadMembershipAccess(app.db, row.instance.orgId, userId) : null;
-	if (!row || !access) throw notFound();
-	requirePermission(access, permission);
+	if (!row) throw notFound();
+	await authorizeInOrg(app.db, { orgId: row.instance.orgId, userId, permission, notFoundMessage: notFound().message });
 	return row;
 }
 
@@ -77,7 +75,7 @@ export async function createInstance(app: InstanceDeps, actor: ActingUser, orgId
 	let created: { instance: Instance; server: Server };
 	try {
 		created = await app.db.transaction(async (tx) => {
-			requirePermission(await requireActorAccess(tx, orgId, actor.userId), 'manage:instances');
+			await authorizeInOrg(tx, { orgId, userId: actor.userId, permission: 'manage:instances' });
 			const server = await requireServerInOrg(tx, orgId, input.serverId);
 			const [instance] = await tx
 				.insert(instances)
@@ -114,12 +112,7 @@ export async function listInstances(app: InstanceDeps, orgId: string): Promise<I
 
 /** Instances of every org where `userId` holds view:instances (owners hold everything). */
 export async function listInstancesForUser(app: InstanceDeps, userId: string): Promise<InstanceView[]> {
-	const grants = await app.db
-		.select({ orgId: memberships.orgId, isOwner: memberships.isOwner, permissions: roles.permissions })
-		.from(memberships)
-		.innerJoin(roles, eq(roles.id, memberships.roleId))
-		.where(eq(memberships.userId, userId));
-	const orgIds = grants.filter((g) => g.isOwner || g.permissions.includes('view:instances')).map((g) => g.orgId);
+	const orgIds = await orgIdsPermitting(app.db, userId, 'view:instances');
 	if (orgIds.length === 0) return [];
 	return listSynced(app, inArray(instances.orgId, orgIds));
 }

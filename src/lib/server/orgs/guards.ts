@@ -1,27 +1,14 @@
 /**
- * Rules every org service applies to the acting user, re-checked inside the service's transaction
- * (the tRPC middleware has already checked the declared permission; these are the rules that depend
- * on the target as well):
- * - the actor must still be a member (a concurrent removal makes the call not_found);
+ * Rules that depend on the target as well as the actor, applied inside the service's transaction
+ * after access.ts has authorized the actor (a concurrent removal of the actor makes the call not_found):
  * - only owners act on owners, transfer ownership or delete the org;
  * - nobody grants what they do not hold: a non-owner may not assign a role, or build a role, carrying
  *   a permission they lack (otherwise `manage:members` alone could escalate to everything);
  * - likewise a non-owner may not change or remove a member who holds permissions they lack.
  */
 import { AppError } from '../errors';
-import type { DbOrTx } from '../db/client';
-import { loadMembershipAccess, type MembershipAccess } from './access';
+import type { MembershipAccess } from './access';
 import type { Permission } from './permissions';
-
-export async function requireActorAccess(tx: DbOrTx, orgId: string, userId: string): Promise<MembershipAccess> {
-	const access = await loadMembershipAccess(tx, orgId, userId);
-	if (!access) throw new AppError('not_found', 'Organization not found');
-	return access;
-}
-
-export function requirePermission(access: MembershipAccess, permission: Permission): void {
-	if (!access.permissions.has(permission)) throw new AppError('forbidden', `Permission denied: ${permission}`);
-}
 
 export function requireOwner(access: MembershipAccess): void {
 	if (!access.isOwner) throw new AppError('forbidden', 'Only an owner of this organization may do that');

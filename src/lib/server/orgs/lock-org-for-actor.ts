@@ -4,15 +4,12 @@
  * serialises concurrent changes of one org (store.ts), so the order matters.
  */
 import type { DbOrTx } from '../db/client';
-import type { MembershipAccess } from './access';
-import { requireActorAccess, requirePermission } from './guards';
+import { authorizeInOrg, type MembershipAccess } from './access';
 import type { Permission } from './permissions';
 import { lockOrg } from './store';
 
 /** The actor's access, for the guards that also depend on the target (requireCanGrant and the like). */
 export async function lockOrgForActor(tx: DbOrTx, orgId: string, userId: string, permission: Permission): Promise<MembershipAccess> {
 	await lockOrg(tx, orgId);
-	const access = await requireActorAccess(tx, orgId, userId);
-	requirePermission(access, permission);
-	return access;
+	return authorizeInOrg(tx, { orgId, userId, permission });
 }

@@ -8,8 +8,9 @@ import { and, eq } from 'drizzle-orm';
 import { memberships, organizations, roles } from '../db/schema';
 import { isUniqueViolation } from '../db/pg-errors';
 import { AppError } from '../errors';
-import { requireActorAccess, requireOwner } from './guards';
-import { BUILT_IN_ROLES, isPermission, PERMISSIONS, type BuiltInRoleName, type Permission } from './permissions';
+import { authorizeInOrg, permissionsGranted } from './access';
+import { requireOwner } from './guards';
+import { BUILT_IN_ROLES, PERMISSIONS, type BuiltInRoleName, type Permission } from './permissions';
 import type { CreateOrgInput, RenameOrgInput, TransferOwnershipInput } from './schemas';
 import { auditOrg, lockOrg, requireMemberRow, type ActingUser, type OrgDeps } from './store';
 
@@ -90,18 +91,14 @@ export async function listOrgsForUser(app: Pick<OrgDeps, 'db'>, userId: string):
 		.innerJoin(roles, and(eq(roles.id, memberships.roleId), eq(roles.orgId, memberships.orgId)))
 		.where(eq(memberships.userId, userId))
 		.orderBy(organizations.name, organizations.id);
-	return rows.map(({ rolePermissions, ...row }) => ({
-		...row,
-		// Owners hold every permission whatever their role (see access.ts).
-		permissions: row.isOwner ? [...PERMISSIONS] : rolePermissions.filter(isPermission)
-	}));
+	return rows.map(({ rolePermissions, ...row }) => ({ ...row, permissions: permissionsGranted({ isOwner: row.isOwner, rolePermissions }) }));
 }
 
 /** One org as `userId` sees it; not_found for non-members, so outsiders learn nothing. */
 export async function getOrgForMember(app: Pick<OrgDeps, 'db'>, orgId: string, userId: string): Promise<OrgForMember> {
 	const [org] = await app.db.select().from(organizations).where(eq(organizations.id, orgId));
 	if (!org) throw new AppError('not_found', 'Organization not found');
-	const access = await requireActorAccess(app.db, orgId, userId);
+	const access = await authorizeInOrg(app.db, { orgId, userId });
 	return {
 		id: org.id,
 		name: org.name,
@@ -118,7 +115,7 @@ export async function renameOrg(app: OrgDeps, acting: ActingUser, orgId: string,
 	const now = app.clock.now();
 	return app.db.transaction(async (tx) => {
 		const org = await lockOrg(tx, orgId);
-		requireOwner(await requireActorAccess(tx, orgId, acting.userId));
+		requireOwner(await authorizeInOrg(tx, { orgId, userId: acting.userId }));
 		if (org.name === input.name) return { id: org.id, name: org.name, slug: org.slug, createdAt: org.createdAt };
 		const [renamed] = await tx
 			.update(organizations)
@@ -150,7 +147,7 @@ export async function transferOwnership(
 	const now = app.clock.now();
 	return app.db.transaction(async (tx) => {
 		await lockOrg(tx, orgId);
-		requireOwner(await requireActorAccess(tx, orgId, acting.userId));
+		requireOwner(await authorizeInOrg(tx, { orgId, userId: acting.userId }));
 		if (input.userId === acting.userId) throw new AppError('conflict', 'You already own this organization');
 		const target = await requireMemberRow(tx, orgId, input.userId);
 		// Handing over to a co-owner is fine (the caller steps down); making a co-owner twice is not.
@@ -189,7 +186,7 @@ export async function deleteOrg(app: OrgDeps, acting: ActingUser, orgId: string)
 	const now = app.clock.now();
 	return app.db.transaction(async (tx) => {
 		const org = await lockOrg(tx, orgId);
-		requireOwner(await requireActorAccess(tx, orgId, acting.userId));
+		requireOwner(await authorizeInOrg(tx, { orgId, userId: acting.userId }));
 		await auditOrg(
 			tx,
 			orgId,

@@ -10,8 +10,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { AppContext } from '../app-context';
 import { gatewaySessions, instances, sessionRecordings, users } from '../db/schema';
 import { AppError } from '../errors';
-import { loadMembershipAccess } from '../orgs/access';
-import { requirePermission } from '../orgs/guards';
+import { authorizeInOrg } from '../orgs/access';
 
 export const DEFAULT_RECORDINGS_LIMIT = 100;
 
@@ -77,8 +76,7 @@ export async function listInstanceRecordings(app: Deps, orgId: string, slug: str
 /** The same by slug alone: finds the instance's org, then checks membership and view:audit_logs. */
 export async function listRecordingsForUser(app: Deps, userId: string, slug: string, limit?: number): Promise<RecordingView[]> {
 	const [instance] = await app.db.select({ orgId: instances.orgId }).from(instances).where(eq(instances.slug, slug));
-	const access = instance ? await loadMembershipAccess(app.db, instance.orgId, userId) : null;
-	if (!instance || !access) throw instanceNotFound();
-	requirePermission(access, 'view:audit_logs');
+	if (!instance) throw instanceNotFound();
+	await authorizeInOrg(app.db, { orgId: instance.orgId, userId, permission: 'view:audit_logs', notFoundMessage: instanceNotFound().message });
 	return listInstanceRecordings(app, instance.orgId, slug, limit);
 }

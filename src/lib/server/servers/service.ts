@@ -21,7 +21,7 @@ import type { DbOrTx } from '../db/client';
 import { instances, servers, type Server } from '../db/schema';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/pg-errors';
 import { AppError } from '../errors';
-import { requireActorAccess, requirePermission } from '../orgs/guards';
+import { authorizeInOrg } from '../orgs/access';
 import { auditOrg, type ActingUser } from '../orgs/store';
 import { parseSshEndpoint, parseTcpEndpoint } from './endpoint';
 import type { CreateServerInput } from './schemas';
@@ -90,7 +90,7 @@ export async function createServer(app: ServerDeps, actor: ServerActor, orgId: s
 		value === undefined ? null : sealSecret(ring, value, sealContext(id, field));
 	try {
 		return await app.db.transaction(async (tx) => {
-			requirePermission(await requireActorAccess(tx, orgId, actor.userId), 'manage:servers');
+			await authorizeInOrg(tx, { orgId, userId: actor.userId, permission: 'manage:servers' });
 			checkSocketPolicy(app, actor, input);
 			const [row] = await tx
 				.insert(servers)
@@ -135,9 +135,8 @@ export async function deleteServer(app: ServerDeps, actor: ActingUser, serverId:
 		return await app.db.transaction(async (tx) => {
 			const [found] = await tx.select({ orgId: servers.orgId }).from(servers).where(eq(servers.id, serverId));
 			// Outsiders get the same answer whether or not the server exists.
-			const access = found ? await requireActorAccess(tx, found.orgId, actor.userId).catch(() => null) : null;
-			if (!found || !access) throw new AppError('not_found', 'Server not found');
-			requirePermission(access, 'manage:servers');
+			if (!found) throw new AppError('not_found', 'Server not found');
+			await authorizeInOrg(tx, { orgId: found.orgId, userId: actor.userId, permission: 'manage:servers', notFoundMessage: 'Server not found' });
 			const server = await requireServerInOrg(tx, found.orgId, serverId);
 			const [usage] = await tx.select({ n: count() }).from(instances).where(eq(instances.serverId, serverId));
 			if ((usage?.n ?? 0) > 0) {

@@ -10,7 +10,8 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context';
 import type { AuthState, RequestMeta } from '../auth/types';
 import { AppError, isAppError } from '../errors';
-import { loadMembershipAccess } from '../orgs/access';
+import { authorizeInOrg } from '../orgs/access';
+import { requireOwner } from '../orgs/guards';
 import type { Permission } from '../orgs/permissions';
 import { toTrpcError } from './errors';
 
@@ -74,14 +75,8 @@ export const orgProcedure = protectedProcedure
 			// A procedure without a declared permission is a programming error, never an open door.
 			throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Procedure declares no permission' });
 		}
-		const access = await loadMembershipAccess(ctx.app.db, input.orgId, ctx.auth.user.id);
-		// Outsiders learn nothing about whether the org exists.
-		if (!access) throw toTrpcError(new AppError('not_found', 'Organization not found'));
-		if (meta.ownerOnly && !access.isOwner) {
-			throw toTrpcError(new AppError('forbidden', 'Only an owner of this organization may do that'));
-		}
-		if (meta.permission && !access.permissions.has(meta.permission)) {
-			throw toTrpcError(new AppError('forbidden', `Permission denied: ${meta.permission}`));
-		}
+		// The one rule (orgs/access.ts): outsiders learn nothing about whether the org exists.
+		const access = await authorizeInOrg(ctx.app.db, { orgId: input.orgId, userId: ctx.auth.user.id, permission: meta.permission });
+		if (meta.ownerOnly) requireOwner(access);
 		return next({ ctx: { ...ctx, access } });
 	});
