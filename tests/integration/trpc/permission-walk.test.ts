@@ -6,20 +6,27 @@
  *     lacking the declared permission, or not an owner for owner-only ones (FORBIDDEN), while a member
  *     holding exactly that permission gets past the gate;
  * (c) every org-scoped procedure declares a known permission or ownerOnly, and no procedure outside
- *     orgProcedure takes an `orgId` unless listed here on purpose.
+ *     orgProcedure takes an `orgId` unless listed here on purpose;
+ * (d) every procedure addressed by a resource of an org (an instance slug, a server id) applies the
+ *     same gate in the resource's org: an outsider and an unknown slug or id get the same NOT_FOUND,
+ *     a member lacking the permission FORBIDDEN, a member holding exactly it gets through.
  * Procedures are classified by the middlewares they were built from (the exact function objects of
  * protectedProcedure and orgProcedure), not by their names.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { instances, servers } from '../../../src/lib/server/db/schema';
 import { createRole } from '../../../src/lib/server/orgs/roles';
 import { addMember, listMembers } from '../../../src/lib/server/orgs/members';
 import { PERMISSIONS, type Permission } from '../../../src/lib/server/orgs/permissions';
 import {
 	createCallerFactory,
 	createContextInner,
+	instanceProcedure,
 	orgProcedure,
 	protectedProcedure,
 	router,
+	serverProcedure,
 	type ProcedureMeta
 } from '../../../src/lib/server/trpc/init';
 import { appRouter } from '../../../src/lib/server/trpc/root';
@@ -46,11 +53,19 @@ for (const lazy of Object.values(routerDef.lazy ?? {})) await lazy.load();
 const AUTH_MIDDLEWARE = (protectedProcedure._def.middlewares as unknown[]).at(-1);
 const ORG_MIDDLEWARE = (orgProcedure._def.middlewares as unknown[]).at(-1);
 
+const RESOURCE_MIDDLEWARES = new Map<unknown, string>([
+	[(instanceProcedure._def.middlewares as unknown[]).at(-1), 'Instance not found'],
+	[(serverProcedure._def.middlewares as unknown[]).at(-1), 'Server not found']
+]);
+
 const all = Object.entries(routerDef.procedures).sort(([a], [b]) => a.localeCompare(b));
 const isProtected = (p: WalkedProcedure) => p._def.middlewares.includes(AUTH_MIDDLEWARE);
 const isOrgScoped = (p: WalkedProcedure) => p._def.middlewares.includes(ORG_MIDDLEWARE);
 const nonPublic = all.filter(([path]) => !INTENTIONALLY_PUBLIC.has(path));
 const orgScoped = all.filter(([, p]) => isOrgScoped(p));
+/** What an outsider is told by a resource-addressed procedure, or undefined for any other procedure. */
+const resourceNotFound = (p: WalkedProcedure) => p._def.middlewares.map((m) => RESOURCE_MIDDLEWARES.get(m)).find(Boolean);
+const resourceScoped = all.filter(([, p]) => resourceNotFound(p) !== undefined);
 
 function takesOrgId(p: WalkedProcedure): boolean {
 	return (p._def.inputs ?? []).some((schema) => {
@@ -101,11 +116,25 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
+/** A server and an instance of the walked org, written as rows (the gate is under test, not Docker). */
+async function walkedResource(): Promise<{ slug: string; serverId: string }> {
+	const slug = `walk-${randomBytes(5).toString('hex')}`;
+	const [server] = await app.db
+		.insert(servers)
+		.values({ orgId, name: slug, kind: 'socket', endpoint: app.config.dockerSocketPath })
+		.returning({ id: servers.id });
+	await app.db.insert(instances).values({ orgId, slug, name: slug, serverId: server!.id, container: `${slug}-missing`, status: 'stopped' });
+	return { slug, serverId: server!.id };
+}
+
 describe('the walk itself', () => {
 	it('sees the procedures of every router, and the allow-lists name only existing procedures', () => {
 		const paths = all.map(([path]) => path);
 		expect(paths).toEqual(expect.arrayContaining(['orgs.create', 'orgs.members.add', 'orgs.roles.delete', 'audit.list', 'sshKeys.add', 'sshKeys.orgMemberKeys']));
 		expect(orgScoped.length).toBeGreaterThanOrEqual(14);
+		expect(resourceScoped.map(([path]) => path)).toEqual(
+			expect.arrayContaining(['instances.get', 'instances.start', 'instances.stop', 'instances.delete', 'recordings.forInstance', 'servers.delete'])
+		);
 		for (const path of [...INTENTIONALLY_PUBLIC, ...ORG_ID_OUTSIDE_ORG_PROCEDURE]) expect(paths).toContain(path);
 	});
 });
@@ -126,7 +155,7 @@ describe('(a) anonymous callers', () => {
 });
 
 describe('(c) declarations', () => {
-	it.each(orgScoped.map(([path, p]) => [path, p._def.meta ?? {}] as const))(
+	it.each([...orgScoped, ...resourceScoped].map(([path, p]) => [path, p._def.meta ?? {}] as const))(
 		'%s declares a known permission or ownerOnly',
 		(_path, meta) => {
 			expect(meta.permission !== undefined || meta.ownerOnly === true).toBe(true);
@@ -187,4 +216,35 @@ describe('(b) org-scoped procedures', () => {
 		expect(members.filter((m) => m.isOwner).map((m) => m.userId)).toEqual([owner.id]);
 		expect(members).toHaveLength(2 + PERMISSIONS.length * 2);
 	});
+});
+
+describe('(d) procedures addressed by an instance slug or a server id', () => {
+	let shared: { slug: string; serverId: string };
+	beforeAll(async () => {
+		shared = await walkedResource();
+	});
+
+	it.each(resourceScoped.map(([path, p]) => [path, resourceNotFound(p)!] as const))(
+		'%s refuses an outsider exactly as it refuses an unknown slug or id (NOT_FOUND)',
+		async (path, message) => {
+			const refused = { code: 'NOT_FOUND', message };
+			expect(await call(callerAs(app, outsider), path, { orgId, ...shared })).toEqual(refused);
+			const unknown = { orgId, slug: `nobody-${randomBytes(4).toString('hex')}`, serverId: crypto.randomUUID() };
+			expect(await call(callerAs(app, owner), path, unknown)).toEqual(refused);
+		}
+	);
+
+	it.each(resourceScoped.map(([path, p]) => [path, p._def.meta ?? {}, resourceNotFound(p)!] as const))(
+		'%s refuses a member lacking what it declares (FORBIDDEN), and lets one holding it through',
+		async (path, meta, message) => {
+			const permission = meta.permission!;
+			const denied = { code: 'FORBIDDEN', message: `Permission denied: ${permission}` };
+			expect(await call(callerAs(app, withoutPermission.get(permission)!), path, { orgId, ...shared })).toEqual(denied);
+			// A resource of its own: the call may really run (delete).
+			const own = await walkedResource();
+			const passed = await call(callerAs(app, withOnlyPermission.get(permission)!), path, { orgId, ...own });
+			expect(passed).not.toEqual(denied);
+			expect(passed).not.toEqual({ code: 'NOT_FOUND', message });
+		}
+	);
 });

@@ -15,6 +15,7 @@
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import { ContainerBackendError } from '../containers/container-backend';
 import { instances, servers, type Instance, type Server } from '../db/schema';
+import type { DbOrTx } from '../db/client';
 import { isUniqueViolation } from '../db/pg-errors';
 import { AppError } from '../errors';
 import { logger } from '../logger';
@@ -45,6 +46,12 @@ export function toInstanceView(row: Instance): InstanceView {
 }
 
 const notFound = () => new AppError('not_found', 'Instance not found');
+
+/** The org an instance belongs to, or null: how procedures addressed by slug find whom to ask. */
+export async function orgIdOfInstance(db: DbOrTx, slug: string): Promise<string | null> {
+	const [row] = await db.select({ orgId: instances.orgId }).from(instances).where(eq(instances.slug, slug));
+	return row?.orgId ?? null;
+}
 
 /** The instance, its server and the caller's access, or not_found for outsiders; then the permission. */
 async function loadForActor(app: InstanceDeps, userId: string, slug: string, permission: Permission) {

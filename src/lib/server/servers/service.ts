@@ -63,6 +63,12 @@ export function toServerView(row: Server): ServerView {
 }
 
 /** A server of this org; not_found otherwise (including another org's server id). */
+/** The org a server belongs to, or null: how procedures addressed by server id find whom to ask. */
+export async function orgIdOfServer(db: DbOrTx, serverId: string): Promise<string | null> {
+	const [row] = await db.select({ orgId: servers.orgId }).from(servers).where(eq(servers.id, serverId));
+	return row?.orgId ?? null;
+}
+
 export async function requireServerInOrg(tx: DbOrTx, orgId: string, serverId: string): Promise<Server> {
 	const [row] = await tx
 		.select()

@@ -14,6 +14,10 @@ import { authorizeInOrg } from '../orgs/access';
 import { requireOwner } from '../orgs/guards';
 import type { Permission } from '../orgs/permissions';
 import { toTrpcError } from './errors';
+import { instanceSlugInput } from '../instances/schemas';
+import { orgIdOfInstance } from '../instances/service';
+import { serverIdInput } from '../servers/schemas';
+import { orgIdOfServer } from '../servers/service';
 
 export type TrpcContext = {
 	app: AppContext;
@@ -68,15 +72,45 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
 
 export const orgIdInput = z.object({ orgId: z.uuid() });
 
-export const orgProcedure = protectedProcedure
-	.input(orgIdInput)
-	.use(async ({ ctx, input, meta, next }) => {
-		if (!meta?.permission && !meta?.ownerOnly) {
-			// A procedure without a declared permission is a programming error, never an open door.
-			throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Procedure declares no permission' });
-		}
-		// The one rule (orgs/access.ts): outsiders learn nothing about whether the org exists.
-		const access = await authorizeInOrg(ctx.app.db, { orgId: input.orgId, userId: ctx.auth.user.id, permission: meta.permission });
-		if (meta.ownerOnly) requireOwner(access);
+/** The gate of every org-scoped procedure: the declared permission, asked of the one rule (orgs/access.ts). */
+function requireDeclared(meta: ProcedureMeta | undefined): asserts meta is ProcedureMeta {
+	if (!meta?.permission && !meta?.ownerOnly) {
+		// A procedure without a declared permission is a programming error, never an open door.
+		throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Procedure declares no permission' });
+	}
+}
+
+async function authorizeDeclared(ctx: TrpcContext & { auth: AuthState }, meta: ProcedureMeta | undefined, orgId: string, notFoundMessage?: string) {
+	requireDeclared(meta);
+	const access = await authorizeInOrg(ctx.app.db, { orgId, userId: ctx.auth.user.id, permission: meta.permission, notFoundMessage });
+	if (meta.ownerOnly) requireOwner(access);
+	return access;
+}
+
+/** Addressed by orgId. Outsiders learn nothing about whether the org exists. */
+export const orgProcedure = protectedProcedure.input(orgIdInput).use(async ({ ctx, input, meta, next }) => {
+	const access = await authorizeDeclared(ctx, meta, input.orgId);
+	return next({ ctx: { ...ctx, access } });
+});
+
+/**
+ * Addressed by one of an org's resources instead of an orgId (an instance by its platform-wide slug,
+ * a server by its id): the middleware finds the resource's org, then applies the same gate. An
+ * outsider hears that the resource is not found, exactly as for a slug or id that does not exist.
+ */
+function resourceProcedure<Input extends z.ZodObject>(
+	input: Input,
+	orgIdOf: (app: AppContext, input: z.infer<Input>) => Promise<string | null>,
+	notFoundMessage: string
+) {
+	return protectedProcedure.input(input).use(async ({ ctx, input: parsed, meta, next }) => {
+		requireDeclared(meta);
+		const orgId = await orgIdOf(ctx.app, parsed as z.infer<Input>);
+		if (orgId === null) throw new AppError('not_found', notFoundMessage);
+		const access = await authorizeDeclared(ctx, meta, orgId, notFoundMessage);
 		return next({ ctx: { ...ctx, access } });
 	});
+}
+
+export const instanceProcedure = resourceProcedure(instanceSlugInput, (app, i) => orgIdOfInstance(app.db, i.slug), 'Instance not found');
+export const serverProcedure = resourceProcedure(serverIdInput, (app, i) => orgIdOfServer(app.db, i.serverId), 'Server not found');

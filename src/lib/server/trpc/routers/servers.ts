@@ -1,11 +1,11 @@
 /**
  * Servers (Docker engines) of an org. Creating needs `manage:servers`, listing `view:instances`;
- * deleting is addressed by server id alone (REST: DELETE /api/servers/{id}), so the service finds
- * the org and checks membership and `manage:servers` itself.
+ * deleting is addressed by server id alone (REST: DELETE /api/servers/{id}): serverProcedure finds
+ * the server's org and applies the same gate.
  */
-import { createServerInput, serverIdInput } from '../../servers/schemas';
+import { createServerInput } from '../../servers/schemas';
 import { createServer, deleteServer, listServers } from '../../servers/service';
-import { orgProcedure, protectedProcedure, router } from '../init';
+import { orgProcedure, router, serverProcedure } from '../init';
 import { actingUserOf } from './orgs';
 
 export const serversRouter = router({
@@ -16,5 +16,5 @@ export const serversRouter = router({
 			createServer(ctx.app, { ...actingUserOf(ctx), isPlatformAdmin: ctx.auth.user.isPlatformAdmin }, input.orgId, input)
 		),
 	list: orgProcedure.meta({ permission: 'view:instances' }).query(({ ctx, input }) => listServers(ctx.app, input.orgId)),
-	delete: protectedProcedure.input(serverIdInput).mutation(({ ctx, input }) => deleteServer(ctx.app, actingUserOf(ctx), input.serverId))
+	delete: serverProcedure.meta({ permission: 'manage:servers' }).mutation(({ ctx, input }) => deleteServer(ctx.app, actingUserOf(ctx), input.serverId))
 });
