@@ -9,9 +9,10 @@
  *   per (email, IP) (ratelimit/backoff).
  * - Every outcome that matters is written to the audit log; secrets never are.
  */
-import { eq, ne, and } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { AppContext } from '../app-context';
 import { appendAccountAudit } from '../audit/append';
+import type { DbOrTx } from '../db/client';
 import { isUniqueViolation } from '../db/pg-errors';
 import { sessions, users } from '../db/schema';
 import { AppError } from '../errors';
@@ -32,9 +33,7 @@ export async function signup(app: AppContext, input: SignupInput, meta: RequestM
 	const passwordHash = await hashPassword(input.password);
 	try {
 		return await app.db.transaction(async (tx) => {
-			// The first account of a fresh install administers it (reads the outbox); so do ADMIN_EMAILS.
-			const [anyUser] = await tx.select({ id: users.id }).from(users).limit(1);
-			const isPlatformAdmin = !anyUser || app.config.adminEmails.includes(input.email);
+			const isPlatformAdmin = (await isFirstAccount(tx)) || app.config.adminEmails.includes(input.email);
 			const [user] = await tx
 				.insert(users)
 				.values({ email: input.email, name: input.name, passwordHash, isPlatformAdmin, createdAt: now, updatedAt: now, passwordChangedAt: now })
@@ -46,6 +45,19 @@ export async function signup(app: AppContext, input: SignupInput, meta: RequestM
 		if (isUniqueViolation(err, 'users_email_unique')) throw new AppError('conflict', 'An account with this email already exists');
 		throw err;
 	}
+}
+
+/**
+ * The first account of a fresh install administers it (reads the outbox); so do ADMIN_EMAILS.
+ * Concurrent sign-ups on an empty database would each see it empty, so the empty case is decided
+ * under a transaction-scoped advisory lock held until the caller's insert commits: the next one to
+ * take the lock sees that row. Once any account exists, no lock is taken.
+ */
+async function isFirstAccount(tx: DbOrTx): Promise<boolean> {
+	const anyUser = async () => (await tx.select({ id: users.id }).from(users).limit(1)).length > 0;
+	if (await anyUser()) return false;
+	await tx.execute(sql`select pg_advisory_xact_lock(hashtext('ocore:first-account'))`);
+	return !(await anyUser());
 }
 
 function auditMeta(meta: RequestMeta) {
