@@ -89,13 +89,13 @@ describe('API sessions', () => {
 		const [sessionId] = tokens.refreshToken.split('.');
 		clock.advanceSeconds(120);
 		const [before] = await app.db.select().from(sessions).where(eq(sessions.id, sessionId!));
-		const [{ value: auditBefore }] = await app.db.select({ value: count() }).from(auditLogs);
+		const auditBefore = (await app.db.select({ value: count() }).from(auditLogs))[0]!.value;
 		// Someone who knows the session id (it has appeared in logs) guesses the secret.
 		const forged = `${sessionId}.${'a'.repeat(24)}`;
 		await expect(refreshApiSession(app, forged, meta())).rejects.toMatchObject({ code: 'unauthorized', message: 'Invalid or expired refresh token' });
 		const [after] = await app.db.select().from(sessions).where(eq(sessions.id, sessionId!));
 		expect(after).toEqual(before);
-		const [{ value: auditAfter }] = await app.db.select({ value: count() }).from(auditLogs);
+		const auditAfter = (await app.db.select({ value: count() }).from(auditLogs))[0]!.value;
 		expect(auditAfter).toBe(auditBefore);
 		// The owner's session goes on: their access token works and their refresh token rotates.
 		expect(await authenticateRequest(app, { cookieToken: null, authorization: `Bearer ${tokens.accessToken}` })).not.toBeNull();
