@@ -13,7 +13,7 @@
  * - Expired sessions found on use are deleted; the maintenance sweep removes the rest. Revoking is
  *   deleting the row.
  */
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, lte, or } from 'drizzle-orm';
 import type { AppContext } from '../app-context';
 import { addSeconds } from '../clock';
 import type { DbOrTx } from '../db/client';
@@ -64,7 +64,7 @@ export async function createApiSession(app: AppContext, db: DbOrTx, userId: stri
 	return { session: session!, refreshToken: joinToken(id, refreshSecret) };
 }
 
-function isExpired(app: AppContext, session: Session, now: Date): boolean {
+function isExpired(app: Pick<AppContext, 'config'>, session: Session, now: Date): boolean {
 	if (session.expiresAt.getTime() <= now.getTime()) return true;
 	if (session.kind === 'browser') {
 		const idleEnd = addSeconds(session.lastActiveAt, app.config.sessionIdleTimeoutSeconds);
@@ -144,6 +144,12 @@ export async function deleteSession(db: DbOrTx, sessionId: string): Promise<void
 	await db.delete(sessions).where(eq(sessions.id, sessionId));
 }
 
-export async function deleteExpiredSessions(db: DbOrTx, now: Date): Promise<void> {
-	await db.delete(sessions).where(lt(sessions.expiresAt, now));
+/** Deletes every session isExpired would refuse; returns how many. */
+export async function deleteExpiredSessions(app: Pick<AppContext, 'config'>, db: DbOrTx, now: Date): Promise<number> {
+	const idleSince = addSeconds(now, -app.config.sessionIdleTimeoutSeconds);
+	const deleted = await db
+		.delete(sessions)
+		.where(or(lte(sessions.expiresAt, now), and(eq(sessions.kind, 'browser'), lte(sessions.lastActiveAt, idleSince))))
+		.returning({ id: sessions.id });
+	return deleted.length;
 }
