@@ -11,6 +11,7 @@ import { startGateway, type RunningGateway } from '../ssh-gateway/start';
 import { getAppContext } from './lib/server/app-context';
 import { ConfigError, loadConfig } from './lib/server/config';
 import { logger } from './lib/server/logger';
+import { startMaintenance } from './lib/server/maintenance/sweep';
 
 async function main() {
 	let config;
@@ -27,6 +28,7 @@ async function main() {
 	// this deployment, so page URLs, redirects and SvelteKit's own form CSRF check all agree with it.
 	process.env.ORIGIN ??= config.appUrl.origin;
 	const app = await getAppContext();
+	const maintenance = startMaintenance(app);
 	const handlerPath = pathToFileURL(path.resolve(process.env.OCORE_BUILD_DIR ?? 'build', 'handler.js')).href;
 	const { handler } = (await import(handlerPath)) as {
 		handler: (req: unknown, res: unknown, next: () => void) => void;
@@ -58,7 +60,7 @@ async function main() {
 		logger.info('shutting down', { signal });
 		server.close();
 		server.closeAllConnections();
-		(gateway?.close() ?? Promise.resolve())
+		Promise.all([gateway?.close(), maintenance.stop()])
 			.catch(() => {})
 			.then(() => app.close())
 			.finally(() => process.exit(0));

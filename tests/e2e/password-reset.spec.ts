@@ -24,9 +24,12 @@ test('a password reset link from the admin outbox sets a new password', async ({
 	await visitor.getByRole('button', { name: 'Send reset link' }).click();
 	await expect(visitor.getByText(CONFIRMATION)).toBeVisible();
 
-	await admin.goto('/admin/outbox');
+	// The mail is sent by a job queued after the answer: look again until it is there.
 	const mail = admin.getByTestId('outbox-message').filter({ hasText: `To ${account.email}` }).first();
-	await expect(mail).toContainText('Reset your oCore password');
+	await expect(async () => {
+		await admin.goto('/admin/outbox');
+		await expect(mail).toContainText('Reset your oCore password', { timeout: 1_000 });
+	}).toPass({ timeout: 15_000 });
 	const link = (await mail.locator('pre').innerText()).match(/http:\/\/\S+\/reset-password\?token=\S+/)?.[0];
 	expect(link, 'the mail holds a reset link').toBeTruthy();
 

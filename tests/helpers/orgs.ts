@@ -81,15 +81,15 @@ export async function auditRows(app: TestApp, orgId: string) {
  * A test app on a database of its own: a fresh PostgreSQL database when DATABASE_URL is set (dropped
  * on close), else an in-memory PGlite (already private to the app).
  */
-export async function createIsolatedTestApp(): Promise<TestApp & { databaseUrl: string | undefined }> {
+export async function createIsolatedTestApp(env: Record<string, string> = {}): Promise<TestApp & { databaseUrl: string | undefined }> {
 	const base = process.env.DATABASE_URL;
-	if (!base) return Object.assign(await createTestApp(), { databaseUrl: undefined });
+	if (!base) return Object.assign(await createTestApp(env), { databaseUrl: undefined });
 	const name = `ocore_iso_${process.pid}_${randomBytes(4).toString('hex')}`;
 	const admin = postgres(base, { max: 1, onnotice: () => {} });
 	await admin.unsafe(`create database ${name}`);
 	const url = new URL(base);
 	url.pathname = `/${name}`;
-	const app = await createTestApp({ DATABASE_URL: url.toString() });
+	const app = await createTestApp({ ...env, DATABASE_URL: url.toString() });
 	return Object.assign(app, {
 		databaseUrl: url.toString(),
 		close: async () => {

@@ -13,6 +13,7 @@ import { systemClock, type Clock } from './clock';
 import { loadConfig, type AppConfig } from './config';
 import { openDatabase, type Database, type DatabaseHandle } from './db/client';
 import { runMigrations } from './db/migrate';
+import { createJobQueue, type JobQueue } from './jobs/queue';
 import { createMailer, type Mailer } from './mail/mailer';
 
 export type AppContext = {
@@ -23,6 +24,8 @@ export type AppContext = {
 	mailer: Mailer;
 	/** Docker engines, reached per server (socket, TLS or SSH); made once, clients cached inside. */
 	containers: ContainerBackend;
+	/** Work done after the response (reset mail); drained before the database closes. */
+	jobs: JobQueue;
 	close(): Promise<void>;
 };
 
@@ -44,15 +47,20 @@ export async function createAppContext(options: CreateAppContextOptions): Promis
 	await runMigrations(dbHandle);
 	const clock = options.clock ?? systemClock;
 	const mailer = createMailer(config, dbHandle.db);
-	return {
+	const context: AppContext = {
 		config,
 		db: dbHandle.db,
 		dbHandle,
 		clock,
 		mailer,
 		containers: options.containers ?? createDockerodeBackend(),
-		close: () => dbHandle.close()
+		jobs: createJobQueue(),
+		close: async () => {
+			await context.jobs.drain();
+			await dbHandle.close();
+		}
 	};
+	return context;
 }
 
 const GLOBAL_KEY = Symbol.for('ocore.app-context');

@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticateRequest } from '../../../src/lib/server/auth/authenticate';
 import { loginApi, loginBrowser, logout, refreshApiSession, signup } from '../../../src/lib/server/auth/service';
-import { sessions } from '../../../src/lib/server/db/schema';
+import { auditLogs, sessions } from '../../../src/lib/server/db/schema';
 import { listSessions, revokeOtherSessions, revokeSession } from '../../../src/lib/server/sessions/service';
 import { createTestApp, manualClock, uniqueEmail, uniqueIp, type TestApp } from '../../helpers/app';
 
@@ -81,6 +81,52 @@ describe('API sessions', () => {
 		// The replay ended the session: the newest tokens are dead too.
 		await expect(refreshApiSession(app, second.refreshToken, meta())).rejects.toMatchObject({ code: 'unauthorized' });
 		expect(await authenticateRequest(app, { cookieToken: null, authorization: `Bearer ${second.accessToken}` })).toBeNull();
+	});
+
+	it('answer a forged refresh secret with a plain 401 that changes nothing and writes nothing', async () => {
+		const email = await newUser();
+		const tokens = await loginApi(app, { email, password }, meta());
+		const [sessionId] = tokens.refreshToken.split('.');
+		clock.advanceSeconds(120);
+		const [before] = await app.db.select().from(sessions).where(eq(sessions.id, sessionId!));
+		const auditBefore = (await app.db.select({ value: count() }).from(auditLogs))[0]!.value;
+		// Someone who knows the session id (it has appeared in logs) guesses the secret.
+		const forged = `${sessionId}.${'a'.repeat(24)}`;
+		await expect(refreshApiSession(app, forged, meta())).rejects.toMatchObject({ code: 'unauthorized', message: 'Invalid or expired refresh token' });
+		const [after] = await app.db.select().from(sessions).where(eq(sessions.id, sessionId!));
+		expect(after).toEqual(before);
+		const auditAfter = (await app.db.select({ value: count() }).from(auditLogs))[0]!.value;
+		expect(auditAfter).toBe(auditBefore);
+		// The owner's session goes on: their access token works and their refresh token rotates.
+		expect(await authenticateRequest(app, { cookieToken: null, authorization: `Bearer ${tokens.accessToken}` })).not.toBeNull();
+		await expect(refreshApiSession(app, tokens.refreshToken, meta())).resolves.toMatchObject({ user: { email } });
+	});
+
+	it('treat only the previous secret as a replay; an older one is just invalid', async () => {
+		const email = await newUser();
+		const first = await loginApi(app, { email, password }, meta());
+		const second = await refreshApiSession(app, first.refreshToken, meta());
+		const third = await refreshApiSession(app, second.refreshToken, meta());
+		// `first` is two rotations old: not the previous secret, so it proves nothing and ends nothing.
+		await expect(refreshApiSession(app, first.refreshToken, meta())).rejects.toMatchObject({ code: 'unauthorized' });
+		const fourth = await refreshApiSession(app, third.refreshToken, meta());
+		// `third` is now the previous secret: its return means a copy exists, so the session ends.
+		await expect(refreshApiSession(app, third.refreshToken, meta())).rejects.toMatchObject({ code: 'unauthorized' });
+		await expect(refreshApiSession(app, fourth.refreshToken, meta())).rejects.toMatchObject({ code: 'unauthorized' });
+		const revoked = await app.db.select().from(auditLogs).where(eq(auditLogs.action, 'session.revoked'));
+		expect(revoked.filter((r) => (r.metadata as { reason?: string }).reason === 'refresh_token_reuse' && r.actorEmail === email)).toHaveLength(1);
+	});
+
+	it('do not count a forged cookie as activity that keeps an idle browser session alive', async () => {
+		const email = await newUser();
+		const { sessionToken } = await loginBrowser(app, { email, password }, meta());
+		const [sessionId] = sessionToken.split('.');
+		const forged = `${sessionId}.${'b'.repeat(24)}`;
+		for (let i = 0; i < 3; i++) {
+			clock.advanceSeconds(3000);
+			expect(await authenticateRequest(app, { cookieToken: forged, authorization: null })).toBeNull();
+		}
+		expect(await authenticateRequest(app, { cookieToken: sessionToken, authorization: null })).toBeNull();
 	});
 
 	it('refuse an access token after it expires, and a refresh token after its lifetime', async () => {

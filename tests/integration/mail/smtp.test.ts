@@ -40,6 +40,7 @@ describe('mail by SMTP', () => {
 		const email = uniqueEmail();
 		await signup(app, { email, password: 'correct horse 42', name: 'Mailee' }, { ipAddress: uniqueIp(), userAgent: null });
 		await requestPasswordReset(app, email, { ipAddress: uniqueIp(), userAgent: null });
+		await app.jobs.drain();
 		expect(received).toHaveLength(1);
 		expect(received[0]!.to).toEqual([email]);
 		expect(received[0]!.data).toContain('Subject: Reset your oCore password');

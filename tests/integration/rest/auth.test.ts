@@ -79,6 +79,15 @@ describe('refresh and logout', () => {
 		expect((await api('POST', '/api/auth/refresh', { body: { refreshToken: refreshed.body.refreshToken } })).status).toBe(401);
 	});
 
+	it('answer a forged refresh secret beside a real session id with 401, and the session lives on', async () => {
+		const tokens = await signUpAndLogin(uniqueEmail());
+		const [sessionId] = tokens.refreshToken.split('.');
+		const forged = await api('POST', '/api/auth/refresh', { body: { refreshToken: `${sessionId}.${'x'.repeat(24)}` } });
+		expect(forged).toMatchObject({ status: 401, body: { error: 'unauthorized', message: 'Invalid or expired refresh token' } });
+		expect((await api('GET', '/api/user/me', { token: tokens.accessToken })).status).toBe(200);
+		expect((await api('POST', '/api/auth/refresh', { body: { refreshToken: tokens.refreshToken } })).status).toBe(200);
+	});
+
 	it('refuse logout without a session and refresh with garbage', async () => {
 		expect(await api('POST', '/api/auth/logout')).toMatchObject({ status: 401, body: { error: 'unauthorized' } });
 		expect(await api('POST', '/api/auth/refresh', { body: { refreshToken: 'garbage' } })).toMatchObject({ status: 401, body: { error: 'unauthorized' } });
@@ -118,6 +127,29 @@ describe('GET /api/user/sessions and DELETE /api/user/sessions/{id}', () => {
 		expect(others).toMatchObject({ status: 200, body: { revoked: 1 } });
 		expect((await api('GET', '/api/user/sessions', { token: alice.accessToken })).body).toHaveLength(1);
 		expect((await api('GET', '/api/user/sessions')).status).toBe(401);
+	});
+});
+
+describe('PUT /api/user/password', () => {
+	it('backs off wrong current passwords per account: 400 naming the field, then 429 with retryAfter', async () => {
+		const tokens = await signUpAndLogin(uniqueEmail());
+		const change = (currentPassword: string) =>
+			api('PUT', '/api/user/password', { token: tokens.accessToken, body: { currentPassword, newPassword: 'next pass 99' }, ip: uniqueIp() });
+		for (let i = 0; i < 5; i++) {
+			expect(await change(`guess ${i}x`)).toMatchObject({ status: 400, body: { error: 'invalid_request', message: 'currentPassword: Current password is incorrect' } });
+		}
+		const limited = await change(password);
+		expect(limited).toMatchObject({ status: 429, body: { error: 'rate_limited', message: 'Too many wrong passwords.' } });
+		expect(limited.body.retryAfter).toBeGreaterThanOrEqual(1);
+		expect(limited.headers.get('retry-after')).toBe(String(limited.body.retryAfter));
+	});
+
+	it('refuses a new password with a lone surrogate, a control character or only spaces, naming the field', async () => {
+		const tokens = await signUpAndLogin(uniqueEmail());
+		const change = (newPassword: string) => api('PUT', '/api/user/password', { token: tokens.accessToken, body: { currentPassword: password, newPassword } });
+		expect(await change('abcdefg1\ud800')).toMatchObject({ status: 400, body: { message: 'newPassword: Password must not contain unpaired surrogate characters' } });
+		expect(await change('abcdefg1\u0000')).toMatchObject({ status: 400, body: { message: 'newPassword: Password must not contain control characters' } });
+		expect(await change(' '.repeat(10))).toMatchObject({ status: 400, body: { message: 'newPassword: Password must not be only spaces' } });
 	});
 });
 

@@ -124,7 +124,7 @@ describe('importGithubKeys', () => {
 		github.setKeys(user, '');
 		for (let i = 0; i < 10; i++) await importGithubKeys(app, acting(me), user);
 		const limited = await failure(importGithubKeys(app, acting(me), user));
-		expect(limited).toEqual({ code: 'rate_limited', message: 'Too many requests; try again later' });
+		expect(limited).toEqual({ code: 'rate_limited', message: 'Too many requests.' });
 		const other = await insertUser(app, 'calm');
 		await expect(importGithubKeys(app, acting(other), user)).resolves.toEqual({ added: [], skipped: [] });
 	});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../../../src/lib/server/auth/password';
-import { loginInput, signupInput } from '../../../src/lib/server/auth/schemas';
+import { hash } from '@node-rs/argon2';
+import { ARGON2_PARAMS, checkPassword, hashPassword, verifyPassword } from '../../../src/lib/server/auth/password';
+import { changePasswordInput, loginInput, passwordResetInput, signupInput } from '../../../src/lib/server/auth/schemas';
 
 describe('password hashing', () => {
 	it('uses Argon2id m=19456 t=2 p=1 with a 16-byte salt, in the standard string form', async () => {
@@ -41,5 +42,40 @@ describe('password policy', () => {
 		expect(signupInput.parse({ ...base, email: '  Mixed@Example.COM ', password: 'abcdefg1' }).email).toBe('mixed@example.com');
 		expect(loginInput.safeParse({ email: 'a@example.com', password: 'x' }).success).toBe(true);
 		expect(loginInput.safeParse({ email: 'not-an-email', password: 'x' }).success).toBe(false);
+	});
+});
+
+describe('password normalisation and refused characters', () => {
+	const base = { email: 'a@example.com', name: 'A' };
+	const decomposed = 'cafe\u0301 latte 42'; // "café" typed with a combining accent
+	const composed = 'caf\u00e9 latte 42';
+
+	it('stores new passwords in NFC, whichever form was typed', () => {
+		expect(signupInput.parse({ ...base, password: decomposed }).password).toBe(composed);
+		expect(passwordResetInput.parse({ token: 't', password: decomposed }).password).toBe(composed);
+		expect(changePasswordInput.parse({ currentPassword: 'x', newPassword: decomposed }).newPassword).toBe(composed);
+	});
+
+	it.each([
+		['lone surrogate', 'abcdefg1\ud800', 'password: Password must not contain unpaired surrogate characters'],
+		['control character', 'abcdefg1\u0007', 'password: Password must not contain control characters'],
+		['tab', 'abc\tdefg1', 'password: Password must not contain control characters'],
+		['all spaces', ' '.repeat(12), 'password: Password must not be only spaces'],
+		['all unicode spaces', '\u00a0\u2003'.repeat(5), 'password: Password must not be only spaces']
+	])('refuses a %s with a message naming the field', (_what, password, message) => {
+		const r = signupInput.safeParse({ ...base, password });
+		expect(r.success).toBe(false);
+		expect(`${r.error!.issues[0]!.path.join('.')}: ${r.error!.issues[0]!.message}`).toBe(message);
+	});
+
+	it('hashes the NFC form and accepts either typed form, flagging a hash made from a non-NFC password', async () => {
+		const stored = await hashPassword(decomposed);
+		expect(await checkPassword(stored, composed)).toEqual({ valid: true, rehash: false });
+		expect(await checkPassword(stored, decomposed)).toEqual({ valid: true, rehash: false });
+		// A hash made before normalisation, from the decomposed form as typed.
+		const legacy = await hash(decomposed, ARGON2_PARAMS);
+		expect(await checkPassword(legacy, decomposed)).toEqual({ valid: true, rehash: true });
+		expect(await checkPassword(legacy, 'wrong latte 42')).toEqual({ valid: false, rehash: false });
+		expect(await checkPassword(null, decomposed)).toEqual({ valid: false, rehash: false });
 	});
 });

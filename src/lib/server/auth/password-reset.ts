@@ -1,8 +1,11 @@
 /**
  * Password reset.
  *
- * Policy: requesting always answers the same, whatever the email; the token is 160 bits of crypto
- * randomness, valid PASSWORD_RESET_TTL_SECONDS (30 minutes), single-use, stored only as its SHA-256.
+ * Policy: requesting always answers the same and takes the same path, whatever the email: the
+ * request counts against the per-address limit and queues one job (jobs/queue), nothing more; the
+ * lookup, the token and the mail happen in that job, after the answer, so neither the answer nor its
+ * timing says whether the account exists. The token is 160 bits of crypto randomness, valid
+ * PASSWORD_RESET_TTL_SECONDS (30 minutes) from the request, single-use, stored only as its SHA-256.
  * A reset ends every session of the user and invalidates all their other outstanding reset tokens.
  */
 import { and, eq, gt, isNull } from 'drizzle-orm';
@@ -23,14 +26,19 @@ const INVALID_LINK = 'This reset link is invalid or has expired';
 export async function requestPasswordReset(app: AppContext, email: string, meta: RequestMeta): Promise<void> {
 	const now = app.clock.now();
 	await enforceAuthRateLimit(app, 'password_reset', meta.ipAddress, now);
+	app.jobs.enqueue('password_reset_mail', () => sendResetLink(app, email, meta, now));
+}
+
+/** The queued half of a request: nothing for an unknown email, else a token, the mail and an audit row. */
+async function sendResetLink(app: AppContext, email: string, meta: RequestMeta, requestedAt: Date): Promise<void> {
 	const user = await findUserByEmail(app.db, email);
 	if (!user) return;
 	const token = generateSecureRandomString(32);
 	await app.db.insert(passwordResetTokens).values({
 		userId: user.id,
 		tokenHash: hashSecret(token),
-		expiresAt: addSeconds(now, app.config.passwordResetTtlSeconds),
-		createdAt: now
+		expiresAt: addSeconds(requestedAt, app.config.passwordResetTtlSeconds),
+		createdAt: requestedAt
 	});
 	const link = new URL('/reset-password', app.config.appUrl);
 	link.searchParams.set('token', token);
@@ -40,7 +48,7 @@ export async function requestPasswordReset(app: AppContext, email: string, meta:
 		subject: 'Reset your oCore password',
 		text: `Someone asked to reset the password of your oCore account.\n\nOpen this link within ${minutes} minutes to choose a new password:\n${link.href}\n\nIf it was not you, ignore this message; your password is unchanged.`
 	});
-	await appendAccountAudit(app.db, { actor: { userId: user.id, email: user.email }, action: 'user.password_reset_requested', ipAddress: meta.ipAddress, userAgent: meta.userAgent }, now);
+	await appendAccountAudit(app.db, { actor: { userId: user.id, email: user.email }, action: 'user.password_reset_requested', ipAddress: meta.ipAddress, userAgent: meta.userAgent }, requestedAt);
 }
 
 export async function resetPassword(app: AppContext, input: PasswordResetInput, meta: RequestMeta): Promise<void> {

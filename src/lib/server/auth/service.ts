@@ -6,23 +6,27 @@
  *   password" after the same Argon2id work. Sign-up of a taken email answers 409, as the contract
  *   needs; it is rate-limited like sign-in so it cannot be used to scan for accounts at speed.
  * - Sign-in, sign-up and reset are limited per client IP (ratelimit/limiter), and failures back off
- *   per (email, IP) (ratelimit/backoff).
+ *   per (email, IP) (ratelimit/backoff). Re-entering the password inside a session goes through
+ *   auth/reauth, under the same limits.
  * - Every outcome that matters is written to the audit log; secrets never are.
  */
-import { eq, ne, and } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { AppContext } from '../app-context';
 import { appendAccountAudit } from '../audit/append';
+import type { DbOrTx } from '../db/client';
 import { isUniqueViolation } from '../db/pg-errors';
 import { sessions, users } from '../db/schema';
 import { AppError } from '../errors';
-import { assertNotBackedOff, clearLoginFailures, recordLoginFailure } from '../ratelimit/backoff';
+import { assertNotBackedOff, clearFailures, recordFailure, type BackoffSubject } from '../ratelimit/backoff';
 import { enforceAuthRateLimit } from '../ratelimit/limiter';
 import { signAccessToken } from './jwt';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from './password';
+import { checkPassword, hashPassword } from './password';
+import { verifyReauthentication } from './reauth';
 import type { ChangePasswordInput, LoginInput, SignupInput } from './schemas';
 import { createApiSession, createBrowserSession, deleteSession, rotateRefreshToken } from './session-store';
 import type { AuthState, AuthUser, RequestMeta } from './types';
-import { findUserByEmail, findUserById, toAuthUser } from './users';
+import { hashSecret } from './tokens';
+import { findUserByEmail, findUserById, toAuthUser, upgradePasswordHash } from './users';
 
 const INVALID_CREDENTIALS = 'Invalid email or password';
 
@@ -32,9 +36,7 @@ export async function signup(app: AppContext, input: SignupInput, meta: RequestM
 	const passwordHash = await hashPassword(input.password);
 	try {
 		return await app.db.transaction(async (tx) => {
-			// The first account of a fresh install administers it (reads the outbox); so do ADMIN_EMAILS.
-			const [anyUser] = await tx.select({ id: users.id }).from(users).limit(1);
-			const isPlatformAdmin = !anyUser || app.config.adminEmails.includes(input.email);
+			const isPlatformAdmin = (await isFirstAccount(tx)) || app.config.adminEmails.includes(input.email);
 			const [user] = await tx
 				.insert(users)
 				.values({ email: input.email, name: input.name, passwordHash, isPlatformAdmin, createdAt: now, updatedAt: now, passwordChangedAt: now })
@@ -48,31 +50,41 @@ export async function signup(app: AppContext, input: SignupInput, meta: RequestM
 	}
 }
 
+/**
+ * The first account of a fresh install administers it (reads the outbox); so do ADMIN_EMAILS.
+ * Concurrent sign-ups on an empty database would each see it empty, so the empty case is decided
+ * under a transaction-scoped advisory lock held until the caller's insert commits: the next one to
+ * take the lock sees that row. Once any account exists, no lock is taken.
+ */
+async function isFirstAccount(tx: DbOrTx): Promise<boolean> {
+	const anyUser = async () => (await tx.select({ id: users.id }).from(users).limit(1)).length > 0;
+	if (await anyUser()) return false;
+	await tx.execute(sql`select pg_advisory_xact_lock(hashtext('ocore:first-account'))`);
+	return !(await anyUser());
+}
+
 function auditMeta(meta: RequestMeta) {
 	return { ipAddress: meta.ipAddress, userAgent: meta.userAgent };
 }
 
-/** The shared first half of every sign-in: limits, back-off, and one password check. */
+/**
+ * The shared first half of every sign-in: limits, back-off, and one password check. A failure takes
+ * the same path whether the email has an account or not (same Argon2id work, same back-off row, one
+ * audit row naming no account, only the SHA-256 of the email as typed for an operator to match).
+ */
 async function authenticatePassword(app: AppContext, input: LoginInput, meta: RequestMeta, now: Date) {
 	await enforceAuthRateLimit(app, 'login', meta.ipAddress, now);
-	await assertNotBackedOff(app, input.email, meta.ipAddress, now);
+	const subject: BackoffSubject = { kind: 'login', email: input.email, clientIp: meta.ipAddress };
+	await assertNotBackedOff(app, subject, now);
 	const user = await findUserByEmail(app.db, input.email);
-	const valid = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
-	if (!user || !valid) {
-		await recordLoginFailure(app, input.email, meta.ipAddress, now);
-		await appendAccountAudit(
-			app.db,
-			{
-				actor: user ? { userId: user.id, email: user.email } : null,
-				action: 'auth.login_failed',
-				metadata: { email: input.email, reason: user ? 'wrong_password' : 'unknown_email' },
-				...auditMeta(meta)
-			},
-			now
-		);
+	const check = await checkPassword(user?.passwordHash ?? null, input.password);
+	if (!user || !check.valid) {
+		await recordFailure(app, subject, now);
+		await appendAccountAudit(app.db, { actor: null, action: 'auth.login_failed', metadata: { emailSha256: hashSecret(input.email) }, ...auditMeta(meta) }, now);
 		throw new AppError('invalid_credentials', INVALID_CREDENTIALS);
 	}
-	await clearLoginFailures(app, input.email, meta.ipAddress);
+	if (check.rehash) await upgradePasswordHash(app.db, user.id, input.password, now);
+	await clearFailures(app, subject);
 	return user;
 }
 
@@ -125,11 +137,9 @@ export async function logout(app: AppContext, auth: AuthState, meta: RequestMeta
 
 /** Changing the password keeps the current session and ends every other one. */
 export async function changePassword(app: AppContext, auth: AuthState, input: ChangePasswordInput, meta: RequestMeta): Promise<{ endedSessions: number }> {
+	await verifyReauthentication(app, auth.user, input.currentPassword, meta, { purpose: 'password_change', field: 'currentPassword' });
 	const now = app.clock.now();
-	const user = await findUserById(app.db, auth.user.id);
-	if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
-		throw new AppError('invalid_request', 'currentPassword: Current password is incorrect');
-	}
+	const user = auth.user;
 	const passwordHash = await hashPassword(input.newPassword);
 	return app.db.transaction(async (tx) => {
 		await tx.update(users).set({ passwordHash, passwordChangedAt: now, updatedAt: now }).where(eq(users.id, user.id));

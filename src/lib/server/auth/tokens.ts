@@ -23,10 +23,28 @@ export function hashSecret(secret: string): string {
 	return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
 }
 
+const HEX_SHA256 = /^[0-9a-f]{64}$/;
+
 /** Constant-time check of a presented secret against a stored hex hash. */
 export function secretMatches(secret: string, storedHashHex: string | null): boolean {
-	if (!storedHashHex || storedHashHex.length !== 64) return false;
+	if (!storedHashHex || !HEX_SHA256.test(storedHashHex)) return false;
 	return constantTimeEqual(decodeHex(hashSecret(secret)), decodeHex(storedHashHex));
+}
+
+/**
+ * A refresh-token column holds the current secret's hash and, after the first rotation, the previous
+ * one's: `<current>` or `<current>:<previous>`. Only the previous secret coming back proves a copy
+ * exists; without it on record, any guessed secret would look like a replay and end the session.
+ */
+export type RefreshHashes = { current: string | null; previous: string | null };
+
+export function parseRefreshHashes(column: string | null): RefreshHashes {
+	const [current = null, previous = null] = column ? column.split(':') : [];
+	return { current, previous };
+}
+
+export function formatRefreshHashes(current: string, previous: string | null): string {
+	return previous ? `${current}:${previous}` : current;
 }
 
 export type SplitToken = { id: string; secret: string };

@@ -51,9 +51,15 @@ export function parseForm<S extends z.ZodType>(
 	};
 }
 
+/** "1 second", "45 seconds", "15 minutes": a wait as a person would say it. */
+function describeWait(seconds: number): string {
+	const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+	return seconds < 120 ? plural(Math.ceil(seconds), 'second') : plural(Math.ceil(seconds / 60), 'minute');
+}
+
 function messageOf(error: AppError): string {
 	if (error.code === 'rate_limited' && error.retryAfterSeconds) {
-		return `${error.message} Try again in ${error.retryAfterSeconds} seconds.`;
+		return `${error.message} Try again in ${describeWait(error.retryAfterSeconds)}.`;
 	}
 	return error.message;
 }

@@ -5,9 +5,10 @@
  * Policy: a sliding-window counter (the previous minute's count weighted by how much of it still
  * overlaps the window, plus this minute's count) so a client cannot double its budget at a minute
  * boundary. Over the limit: AppError 'rate_limited' with the seconds to wait. Each attempt counts,
- * allowed or not, so hammering does not reset the window.
+ * allowed or not, so hammering does not reset the window. Old windows are deleted by the maintenance
+ * sweep (maintenance/sweep), not on the request path.
  */
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../app-context';
 import { rateLimitBuckets } from '../db/schema';
 import { AppError } from '../errors';
@@ -16,7 +17,8 @@ export type LimitedAction = 'login' | 'signup' | 'password_reset' | 'totp' | 'gi
 
 type LimiterDeps = Pick<AppContext, 'db' | 'config'>;
 
-const WINDOW_MS = 60_000;
+/** The counting window; a bucket older than two windows is never read again. */
+export const WINDOW_MS = 60_000;
 
 async function increment(app: LimiterDeps, key: string, windowStart: Date): Promise<number> {
 	const [row] = await app.db
@@ -46,9 +48,6 @@ export async function enforceRateLimit(app: LimiterDeps, action: LimitedAction, 
 	const previous = await countAt(app, key, new Date(windowStartMs - WINDOW_MS));
 	const elapsed = (now.getTime() - windowStartMs) / WINDOW_MS;
 	const estimated = previous * (1 - elapsed) + current;
-	if (Math.random() < 0.01) {
-		await app.db.delete(rateLimitBuckets).where(lt(rateLimitBuckets.windowStart, new Date(windowStartMs - 2 * WINDOW_MS)));
-	}
 	if (estimated <= limitPerMinute) return;
 	// The earliest moment the estimate falls back under the limit, assuming no further requests.
 	let retryAfterSeconds = Math.ceil((windowStartMs + WINDOW_MS - now.getTime()) / 1000);
@@ -56,7 +55,7 @@ export async function enforceRateLimit(app: LimiterDeps, action: LimitedAction, 
 		const needed = 1 - (limitPerMinute - current) / previous;
 		retryAfterSeconds = Math.max(1, Math.ceil(((needed - elapsed) * WINDOW_MS) / 1000));
 	}
-	throw new AppError('rate_limited', 'Too many requests; try again later', { retryAfterSeconds: Math.max(1, retryAfterSeconds) });
+	throw new AppError('rate_limited', 'Too many requests.', { retryAfterSeconds: Math.max(1, retryAfterSeconds) });
 }
 
 /** The limit for the sign-in family of endpoints (AUTH_RATE_LIMIT_PER_MINUTE, default 5). */

@@ -17,7 +17,10 @@ export const sessions = pgTable(
 		kind: text('kind', { enum: ['browser', 'api'] }).notNull(),
 		/** Hex SHA-256 of the cookie secret (browser sessions). */
 		secretHash: text('secret_hash'),
-		/** Hex SHA-256 of the current refresh secret (API sessions); replaced on every refresh. */
+		/**
+		 * API sessions: hex SHA-256 of the current refresh secret, then `:` and the previous one's once
+		 * rotated (auth/tokens parseRefreshHashes); the previous one is kept to tell a replay from a guess.
+		 */
 		refreshSecretHash: text('refresh_secret_hash'),
 		userAgent: text('user_agent'),
 		ipAddress: text('ip_address'),
