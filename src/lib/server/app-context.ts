@@ -50,7 +50,7 @@ export async function createAppContext(options: CreateAppContextOptions): Promis
 		dbHandle,
 		clock,
 		mailer,
-		containers: options.containers ?? createDockerodeBackend(),
+		containers: options.containers ?? createDockerodeBackend({ allowPrivateHosts: config.dockerAllowPrivateHosts }),
 		close: () => dbHandle.close()
 	};
 }
