@@ -136,11 +136,12 @@ async function sweepStaleContainers(): Promise<void> {
 /**
  * Runs `sleep infinity` in the test image under a unique name derived from `name`; removed by
  * removeTestContainers(). `org` assigns it to that org (label ocore.org=<org>), as an operator does
- * before the org's members may bind it on the shared local engine.
+ * before the org's members may bind it on the shared local engine. `exactName` uses `name` as is
+ * (a test taking over another container's name).
  */
-export async function startTestContainer(name: string, options: { org?: string } = {}): Promise<TestContainer> {
+export async function startTestContainer(name: string, options: { org?: string; exactName?: boolean } = {}): Promise<TestContainer> {
 	await sweepStaleContainers();
-	const unique = `${name.replace(/[^a-zA-Z0-9_.-]/g, '-')}-${process.pid}-${randomBytes(3).toString('hex')}`;
+	const unique = options.exactName ? name : `${name.replace(/[^a-zA-Z0-9_.-]/g, '-')}-${process.pid}-${randomBytes(3).toString('hex')}`;
 	const container = await docker.createContainer({
 		name: unique,
 		Image: TEST_IMAGE,

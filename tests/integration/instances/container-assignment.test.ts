@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../helpers/app';
-import { docker, ensureTestImage, removeTestContainers, requireDocker, startTestContainer, TEST_IMAGE } from '../../helpers/docker';
+import { docker, ensureTestImage, removeTestContainers, requireDocker, startTestContainer } from '../../helpers/docker';
 import { startTlsDockerProxy, type RemoteEngine, type TestTlsMaterial } from '../../helpers/docker-endpoints';
 import { socketServer } from '../../helpers/instances';
 import { auditRows, callerAs, orgWithOwner, uniqueSlug, type TestUser } from '../../helpers/orgs';
@@ -89,18 +89,11 @@ describe.skipIf(!hasDocker)('binding containers on the shared local engine', () 
 		const instance = await bind(a, ours.name);
 		// Renamed away, and org B's container created under the old name.
 		await docker.getContainer(ours.id).rename({ name: `${ours.name}-old` });
-		const impostor = await docker.createContainer({
-			name: ours.name,
-			Image: TEST_IMAGE,
-			Cmd: ['sleep', 'infinity'],
-			Labels: { 'ocore-test': '1', 'ocore.org': b.orgId },
-			HostConfig: { NetworkMode: 'none', Init: true }
-		});
+		const impostor = await startTestContainer(ours.name, { org: b.orgId, exactName: true });
 		try {
-			await impostor.start();
 			expect(await callerAs(app, a.owner).instances.stop({ slug: instance.slug })).toMatchObject({ status: 'stopped' });
-			expect((await docker.getContainer(ours.id).inspect()).State.Running).toBe(false);
-			expect((await impostor.inspect()).State.Running).toBe(true);
+			expect(await running(ours.id)).toBe(false);
+			expect(await running(impostor.id)).toBe(true);
 			expect(await callerAs(app, a.owner).instances.get({ slug: instance.slug })).toMatchObject({ status: 'stopped' });
 			await ours.remove();
 			expect(await errorOf(callerAs(app, a.owner).instances.start({ slug: instance.slug }))).toEqual({
@@ -108,9 +101,9 @@ describe.skipIf(!hasDocker)('binding containers on the shared local engine', () 
 				message: `Container "${ours.name}" does not exist on server "${a.serverName}"`
 			});
 			expect(await errorOf(callerAs(app, a.owner).instances.stop({ slug: instance.slug }))).toMatchObject({ code: 'CONFLICT' });
-			expect((await impostor.inspect()).State.Running).toBe(true);
+			expect(await running(impostor.id)).toBe(true);
 		} finally {
-			await impostor.remove({ force: true });
+			await impostor.remove();
 		}
 	});
 });

@@ -4,7 +4,7 @@
  * whose container name is taken over by another org's container still runs commands in its own.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { docker, removeTestContainers, TEST_IMAGE } from '../../helpers/docker';
+import { docker, removeTestContainers, startTestContainer } from '../../helpers/docker';
 import { api } from '../../helpers/http';
 import { gatewayFixture, memberOf, ssh, uniqueName, type GatewayFixture } from '../../helpers/ssh';
 
@@ -41,19 +41,12 @@ describe.skipIf(!hasDocker)('cross-tenant containers through the gateway', () =>
 	it('an instance whose container name is taken over by another org’s container still reaches its own', async () => {
 		const original = a.container.name;
 		await docker.getContainer(a.container.id).rename({ name: `${original}-moved` });
-		const impostor = await docker.createContainer({
-			name: original,
-			Image: TEST_IMAGE,
-			Cmd: ['sleep', 'infinity'],
-			Labels: { 'ocore-test': '1', 'ocore.org': b.orgId },
-			HostConfig: { NetworkMode: 'none', Init: true }
-		});
+		const impostor = await startTestContainer(original, { org: b.orgId, exactName: true });
 		try {
-			await impostor.start();
 			// Docker names a container's host after the first 12 characters of its id.
 			expect(await ssh(a.key.privateFile, a.slug, 'hostname')).toMatchObject({ code: 0, stdout: `${a.container.id.slice(0, 12)}\n` });
 		} finally {
-			await impostor.remove({ force: true });
+			await impostor.remove();
 			await docker.getContainer(a.container.id).rename({ name: original });
 		}
 	});
