@@ -15,14 +15,13 @@
  *   belongs to the org that registered it, so unlabelled containers there are the org's own).
  * - The container must exist: a missing one is 409, an unreachable engine 502. Nothing is stored then.
  */
-import { AppError, isAppError } from '../errors';
 import { isContainerBackendError } from '../containers/container-backend';
 import type { Server } from '../db/schema';
+import { AppError, isAppError } from '../errors';
 import { logger } from '../logger';
-import { resolveDockerEndpoint } from '../servers/service';
 import { engineKeyOf } from '../servers/engine-policy';
-import type { InstanceDeps, InstanceStatus } from './status';
-import { statusOf } from './status';
+import { resolveDockerEndpoint } from '../servers/service';
+import { statusOf, type InstanceDeps, type InstanceStatus } from './status';
 
 /** The Docker label that assigns a container to an org. */
 export const ORG_LABEL = 'ocore.org';

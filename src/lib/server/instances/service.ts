@@ -16,7 +16,7 @@
  */
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import { ContainerBackendError } from '../containers/container-backend';
-import { instances, servers, type Instance, type Server } from '../db/schema';
+import { instances, servers, type Instance } from '../db/schema';
 import type { DbOrTx } from '../db/client';
 import { isUniqueViolation } from '../db/pg-errors';
 import { AppError } from '../errors';
