@@ -7,7 +7,7 @@ import { eq, inArray } from 'drizzle-orm';
 import type { AppConfig } from '../../src/lib/server/config';
 import type { Database } from '../../src/lib/server/db/client';
 import { instances, sshKeys, users } from '../../src/lib/server/db/schema';
-import { findInstanceBySlugForGateway, resolveDockerEndpoint } from '../../src/lib/server/instances/gateway';
+import { boundContainerOf, findInstanceBySlugForGateway, resolveDockerEndpoint } from '../../src/lib/server/instances/gateway';
 import { holds, loadMembershipAccess, verdictsFor } from '../../src/lib/server/orgs/access';
 import { findUserBySshKey, touchSshKeyLastUsed } from '../../src/lib/server/ssh-keys/lookup';
 import type { DockerEndpoint } from '../../src/lib/server/containers/container-backend';
@@ -58,7 +58,7 @@ export function databaseDirectory(deps: DirectoryDeps): GatewayDirectory {
 					slug: instance.slug,
 					orgId: instance.orgId,
 					serverId: instance.serverId,
-					container: instance.container,
+					container: boundContainerOf(instance),
 					status: instance.status
 				},
 				endpoint: () => resolveDockerEndpoint({ config: deps.config }, server)

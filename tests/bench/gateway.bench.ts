@@ -22,7 +22,7 @@ import { nativeSshCrypto } from '../../ssh-gateway/ssh/crypto-binding';
 import { startGateway } from '../../ssh-gateway/start';
 import { createTestApp } from '../helpers/app';
 import { orgWithOwner } from '../helpers/orgs';
-import { ensureTestImage, requireDocker, startTestContainer, type TestContainer } from '../helpers/docker';
+import { ensureTestImage, removeTestContainers, requireDocker, startTestContainer, type TestContainer } from '../helpers/docker';
 import { sshEngineUnavailableReason, startSshDockerHost } from '../helpers/docker-endpoints';
 import { startOcoreProcess, type OcoreProcess } from '../helpers/ocore-process';
 import { generateKey } from '../helpers/ssh-keys';
@@ -67,16 +67,18 @@ async function rest(server: OcoreProcess, method: string, pathname: string, toke
 	return json;
 }
 
-async function fixture(server: OcoreProcess, container: TestContainer) {
+async function fixture(server: OcoreProcess) {
 	const password = 'correct horse 42';
 	await rest(server, 'POST', '/api/auth/signup', undefined, { email: ADMIN, password, name: 'Bench' });
 	const { accessToken: token } = await rest(server, 'POST', '/api/auth/login', undefined, { email: ADMIN, password });
 	const org = await rest(server, 'POST', '/api/orgs', token, { name: 'Bench', slug: 'bench-org' });
 	const srv = await rest(server, 'POST', '/api/servers', token, { orgId: org.id, name: 'local', kind: 'socket', endpoint: '/var/run/docker.sock' });
+	// Assigned to the org, as the shared local engine requires.
+	const container = await startTestContainer('bench', { org: org.id });
 	await rest(server, 'POST', '/api/instances', token, { orgId: org.id, slug: 'bench', name: 'Bench', serverId: srv.id, container: container.name });
 	const key = generateKey('ed25519');
 	await rest(server, 'POST', '/api/user/ssh-keys', token, { name: 'bench', publicKey: key.line });
-	return key;
+	return { key, container };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -152,7 +154,6 @@ function row(cells: string[]) {
 async function main() {
 	if (!(await requireDocker('the gateway benchmark'))) process.exit(0);
 	await ensureTestImage();
-	const container = await startTestContainer('bench');
 	const work = mkdtempSync(path.join(tmpdir(), 'ocore-bench-'));
 	const server = await startOcoreProcess({
 		SSH_MAX_SESSIONS_PER_USER: String(SESSIONS + 50),
@@ -162,7 +163,7 @@ async function main() {
 		LOG_REQUESTS: 'false'
 	}, { nodeArgs: process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`] : [] });
 	try {
-		const key = await fixture(server, container);
+		const { key, container } = await fixture(server);
 		const sshBase = (extra: string[] = []) => sshClientArgs(server.sshPort, key.privateFile, 'bench', extra);
 		const file = path.join(work, 'payload.bin');
 		await must(run('sh', ['-c', `head -c ${MIB}M /dev/urandom > ${file}`]), 'make payload');
@@ -252,7 +253,7 @@ async function main() {
 		row(['per idle session', `${(mem.perSession.rss / 1024).toFixed(0)} KiB`, `${(mem.perSession.heap / 1024).toFixed(0)} KiB`]);
 	} finally {
 		await server.stop();
-		await container.remove();
+		await removeTestContainers();
 		rmSync(work, { recursive: true, force: true });
 	}
 }

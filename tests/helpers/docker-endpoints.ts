@@ -68,8 +68,9 @@ export type RemoteEngine = { endpoint: DockerEndpoint; stop(): Promise<void> };
 export async function startTlsDockerProxy(
 	material = makeTlsMaterial(),
 	options: { coalesceMs?: number } = {}
-): Promise<RemoteEngine & { material: TestTlsMaterial }> {
+): Promise<RemoteEngine & { material: TestTlsMaterial; connections(): number }> {
 	const open = new Set<{ destroy(): void }>();
+	let connections = 0;
 	const server = createTlsServer(
 		{ key: material.serverKey, cert: material.serverCert, ca: material.ca, requestCert: true, rejectUnauthorized: true, allowHalfOpen: true },
 		(client) => {
@@ -85,6 +86,7 @@ export async function startTlsDockerProxy(
 	);
 	// Track raw connections, including those that never finish the handshake.
 	server.on('connection', (socket) => {
+		connections += 1;
 		open.add(socket);
 		socket.on('close', () => open.delete(socket));
 	});
@@ -93,6 +95,7 @@ export async function startTlsDockerProxy(
 	const hop = options.coalesceMs ? await startCoalescingHop(port, options.coalesceMs) : null;
 	return {
 		material,
+		connections: () => connections,
 		endpoint: { kind: 'tcp', host: 'localhost', port: hop?.port ?? port, ca: material.ca, cert: material.clientCert, key: material.clientKey },
 		stop: () =>
 			new Promise<void>((resolve) => {

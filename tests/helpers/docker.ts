@@ -133,15 +133,20 @@ async function sweepStaleContainers(): Promise<void> {
 	);
 }
 
-/** Runs `sleep infinity` in the test image under a unique name derived from `name`; removed by removeTestContainers(). */
-export async function startTestContainer(name: string): Promise<TestContainer> {
+/**
+ * Runs `sleep infinity` in the test image under a unique name derived from `name`; removed by
+ * removeTestContainers(). `org` assigns it to that org (label ocore.org=<org>), as an operator does
+ * before the org's members may bind it on the shared local engine. `exactName` uses `name` as is
+ * (a test taking over another container's name).
+ */
+export async function startTestContainer(name: string, options: { org?: string; exactName?: boolean } = {}): Promise<TestContainer> {
 	await sweepStaleContainers();
-	const unique = `${name.replace(/[^a-zA-Z0-9_.-]/g, '-')}-${process.pid}-${randomBytes(3).toString('hex')}`;
+	const unique = options.exactName ? name : `${name.replace(/[^a-zA-Z0-9_.-]/g, '-')}-${process.pid}-${randomBytes(3).toString('hex')}`;
 	const container = await docker.createContainer({
 		name: unique,
 		Image: TEST_IMAGE,
 		Cmd: ['sleep', 'infinity'],
-		Labels: { [TEST_LABEL]: '1' },
+		Labels: { [TEST_LABEL]: '1', ...(options.org ? { 'ocore.org': options.org } : {}) },
 		HostConfig: { NetworkMode: 'none', Init: true }
 	});
 	await container.start();

@@ -6,7 +6,17 @@
  * the reader allows, counting what was accepted), anything else: print the command and exit 0.
  */
 import { PassThrough, type Readable, type Writable } from 'node:stream';
-import type { ContainerBackend, ContainerExec, ContainerRef, ContainerState, ExecExit, ExecOptions, ExecSignal } from '../../src/lib/server/containers/container-backend';
+import {
+	ContainerBackendError,
+	type ContainerBackend,
+	type ContainerExec,
+	type ContainerIdentity,
+	type ContainerRef,
+	type ContainerState,
+	type ExecExit,
+	type ExecOptions,
+	type ExecSignal
+} from '../../src/lib/server/containers/container-backend';
 
 export type FakeExecRecord = { ref: ContainerRef; options: ExecOptions; exec: FakeExec };
 
@@ -101,6 +111,12 @@ export class FakeContainerBackend implements ContainerBackend {
 
 	async state(ref: ContainerRef): Promise<ContainerState> {
 		return this.states.get(ref.container) ?? 'running';
+	}
+
+	async inspect(ref: ContainerRef): Promise<ContainerIdentity> {
+		const state = await this.state(ref);
+		if (state === 'missing') throw new ContainerBackendError('missing', `inspect ${ref.container}: not found`);
+		return { id: ref.container, name: ref.container, labels: {}, state };
 	}
 
 	async start(ref: ContainerRef): Promise<void> {

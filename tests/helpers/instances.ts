@@ -41,7 +41,7 @@ export type InstanceFixture = {
 export async function instanceFixture(app: TestApp, options: { slug?: string; orgName?: string } = {}): Promise<InstanceFixture> {
 	const { owner, org } = await orgWithOwner(app, options.orgName ?? 'Instances Inc');
 	const server = await socketServer(app, owner, org.id);
-	const container = await startTestContainer('instance');
+	const container = await startTestContainer('instance', { org: org.id });
 	const instance = await createInstance(app, acting(owner), org.id, {
 		slug: options.slug ?? uniqueSlug('inst'),
 		name: 'Test instance',

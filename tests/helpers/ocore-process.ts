@@ -80,6 +80,8 @@ export async function startOcoreProcess(env: Record<string, string>, options: Oc
 			SSH_ENABLED: 'true',
 			SSH_HOST: '127.0.0.1',
 			SSH_PORT: String(sshPort),
+			// Test engines (TLS relays, sshd) listen on loopback, which engine endpoints may not use otherwise.
+			DOCKER_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
 			...env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']

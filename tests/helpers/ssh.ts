@@ -156,7 +156,7 @@ export async function gatewayFixture(prefix = 'gw'): Promise<GatewayFixture> {
 	const owner = await newAccount(`${prefix}-owner`);
 	const added = await api('POST', `/api/orgs/${org.body.id}/members`, { token: root.token, body: { email: owner.email, role: 'Admin' } });
 	expectStatus(added, 201, 'add the fixture owner');
-	const container = await startTestContainer(prefix);
+	const container = await startTestContainer(prefix, { org: org.body.id });
 	const slug = uniqueName(prefix);
 	const instance = await api('POST', '/api/instances', {
 		token: owner.token,

@@ -53,7 +53,7 @@ export async function createAppContext(options: CreateAppContextOptions): Promis
 		dbHandle,
 		clock,
 		mailer,
-		containers: options.containers ?? createDockerodeBackend(),
+		containers: options.containers ?? createDockerodeBackend({ allowPrivateHosts: config.dockerAllowPrivateHosts }),
 		jobs: createJobQueue(),
 		close: async () => {
 			await context.jobs.drain();

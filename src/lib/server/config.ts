@@ -56,7 +56,9 @@ const envSchema = z.object({
 	SESSION_RECORDING: z.enum(['off', 'metadata', 'full']).default('metadata'),
 	SESSION_RECORDING_INPUT: booleanFromEnv.default(false),
 	/** The local Docker engine socket used by servers of kind `socket`. */
-	DOCKER_SOCKET_PATH: z.string().default('/var/run/docker.sock')
+	DOCKER_SOCKET_PATH: z.string().default('/var/run/docker.sock'),
+	/** Comma-separated tcp/ssh engine hosts that may be on private or loopback addresses (on-premises engines, tests). */
+	DOCKER_ALLOW_PRIVATE_HOSTS: z.string().default('')
 });
 
 export type AppConfig = {
@@ -96,6 +98,7 @@ export type AppConfig = {
 	sessionRecording: 'off' | 'metadata' | 'full';
 	sessionRecordingInput: boolean;
 	dockerSocketPath: string;
+	dockerAllowPrivateHosts: string[];
 };
 
 export class ConfigError extends Error {}
@@ -201,6 +204,9 @@ export function loadConfig(
 		sshSftpServerPath: e.SSH_SFTP_SERVER_PATH,
 		sessionRecording: e.SESSION_RECORDING,
 		sessionRecordingInput: e.SESSION_RECORDING_INPUT,
-		dockerSocketPath: e.DOCKER_SOCKET_PATH
+		dockerSocketPath: e.DOCKER_SOCKET_PATH,
+		dockerAllowPrivateHosts: e.DOCKER_ALLOW_PRIVATE_HOSTS.split(',')
+			.map((s) => s.trim().toLowerCase())
+			.filter(Boolean)
 	};
 }

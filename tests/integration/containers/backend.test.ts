@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerExec, DockerEndpoint } from '../../../src/lib/server/containers/container-backend';
-import { ContainerBackendError } from '../../../src/lib/server/containers/container-backend';
+import { ContainerBackendError, isContainerBackendError } from '../../../src/lib/server/containers/container-backend';
 import { createDockerodeBackend } from '../../../src/lib/server/containers/dockerode-backend';
 import { DOCKER_SOCKET_PATH, ensureTestImage, removeTestContainers, requireDocker, startTestContainer } from '../../helpers/docker';
 import { sshEngineUnavailableReason, startSshDockerHost, startTlsDockerProxy, type RemoteEngine } from '../../helpers/docker-endpoints';
@@ -17,7 +17,8 @@ const hasDocker = await requireDocker('Docker backend tests');
 const sshUnavailable = sshEngineUnavailableReason();
 if (hasDocker && sshUnavailable) console.warn(`[docker] skipping the SSH endpoint suite: ${sshUnavailable}`);
 
-const backend = createDockerodeBackend();
+// The test engines (TLS relay, sshd) listen on loopback: named here as an operator would.
+const backend = createDockerodeBackend({ allowPrivateHosts: ['localhost', '127.0.0.1'] });
 const FIFTY_MIB = 50 * 1024 * 1024;
 
 /** Everything an exec printed, and how it ended. */
@@ -234,6 +235,42 @@ describe.skipIf(!hasDocker)('dockerode backend refusals', () => {
 		} finally {
 			await host.stop();
 		}
+	});
+
+	it('refuses engines on loopback unless allowed: a literal IP and a name resolving to one, before any byte is sent', async () => {
+		const strict = createDockerodeBackend();
+		const proxy = await startTlsDockerProxy();
+		const ssh = sshUnavailable ? null : await startSshDockerHost();
+		try {
+			const byName = { endpoint: proxy.endpoint, container: 'x' };
+			const byAddress = { endpoint: { ...proxy.endpoint, host: '127.0.0.1' } as DockerEndpoint, container: 'x' };
+			const v6 = { endpoint: { ...proxy.endpoint, host: '::ffff:127.0.0.1' } as DockerEndpoint, container: 'x' };
+			for (const ref of [byName, byAddress, v6]) {
+				await expect(strict.state(ref)).rejects.toMatchObject({ reason: 'blocked_address' });
+				await expect(strict.inspect(ref)).rejects.toMatchObject({ reason: 'blocked_address' });
+				await expect(strict.start(ref)).rejects.toMatchObject({ reason: 'blocked_address' });
+			}
+			if (ssh) await expect(strict.state({ endpoint: ssh.endpoint, container: 'x' })).rejects.toMatchObject({ reason: 'blocked_address' });
+			expect(proxy.connections()).toBe(0);
+			// The same engines, allowed by name.
+			expect(await backend.state({ endpoint: proxy.endpoint, container: 'x-missing' })).toBe('missing');
+			expect(proxy.connections()).toBeGreaterThan(0);
+		} finally {
+			await proxy.stop();
+			await ssh?.stop();
+		}
+	});
+
+	it('classifies its errors by a brand, not by class identity (the server entry and the bundle load two copies)', async () => {
+		const ref = { endpoint: { kind: 'socket', socketPath: DOCKER_SOCKET_PATH } as DockerEndpoint, container: 'no-such-container-here' };
+		const error = await backend.inspect(ref).catch((e: unknown) => e);
+		expect(isContainerBackendError(error)).toBe(true);
+		expect(error).toMatchObject({ reason: 'missing' });
+		// A structurally equal error from another copy of the module carries the same registered symbol.
+		const copy = Object.assign(new Error('x'), { name: 'ContainerBackendError', reason: 'missing', [Symbol.for('ocore.ContainerBackendError')]: true });
+		expect(isContainerBackendError(copy)).toBe(true);
+		expect(isContainerBackendError(Object.assign(new Error('x'), { name: 'ContainerBackendError', reason: 'missing' }))).toBe(false);
+		expect(isContainerBackendError({ [Symbol.for('ocore.ContainerBackendError')]: true, reason: 'other' })).toBe(false);
 	});
 
 	it('answers within its budget when the engine is unreachable', async () => {

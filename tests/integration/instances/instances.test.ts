@@ -12,6 +12,7 @@ import { addMember } from '../../../src/lib/server/orgs/members';
 import { createRole } from '../../../src/lib/server/orgs/roles';
 import { createTestApp, type TestApp } from '../../helpers/app';
 import { docker, ensureTestImage, removeTestContainers, requireDocker, startTestContainer } from '../../helpers/docker';
+import { startTlsDockerProxy } from '../../helpers/docker-endpoints';
 import { socketServer } from '../../helpers/instances';
 import { acting, auditRows, callerAs, insertUser, orgWithOwner, uniqueSlug, type TestUser } from '../../helpers/orgs';
 
@@ -31,7 +32,8 @@ let serverId: string;
 beforeAll(async () => {
 	if (!hasDocker) return;
 	await ensureTestImage();
-	app = await createTestApp();
+	// The TLS engine of these tests listens on loopback.
+	app = await createTestApp({ DOCKER_ALLOW_PRIVATE_HOSTS: '127.0.0.1' });
 	const fixture = await orgWithOwner(app, 'Instances Co');
 	({ owner } = fixture);
 	orgId = fixture.org.id;
@@ -52,7 +54,7 @@ afterAll(async () => {
 
 describe.skipIf(!hasDocker)('creating instances', () => {
 	it('creates with manage:instances (status read from Docker at once), audited', async () => {
-		const container = await startTestContainer('create');
+		const container = await startTestContainer('create', { org: orgId });
 		const slug = uniqueSlug('shop');
 		const created = await callerAs(app, developer).instances.create({
 			orgId,
@@ -86,7 +88,7 @@ describe.skipIf(!hasDocker)('creating instances', () => {
 	});
 
 	it('refuses viewers (403), outsiders (404), another org’s server (404), a taken slug anywhere (409) and bad slugs (400)', async () => {
-		const input = { orgId, slug: uniqueSlug('x'), name: 'X', serverId, container: 'whatever' };
+		const input = { orgId, slug: uniqueSlug('x'), name: 'X', serverId, container: (await startTestContainer('x', { org: orgId })).name };
 		expect(await errorOf(callerAs(app, viewer).instances.create(input))).toEqual({ code: 'FORBIDDEN', message: 'Permission denied: manage:instances' });
 		expect(await errorOf(callerAs(app, outsider).instances.create(input))).toEqual({ code: 'NOT_FOUND', message: 'Organization not found' });
 		const other = await orgWithOwner(app, 'Elsewhere');
@@ -97,7 +99,8 @@ describe.skipIf(!hasDocker)('creating instances', () => {
 		});
 		await callerAs(app, owner).instances.create(input);
 		// Slugs are SSH user names: unique across every org.
-		expect(await errorOf(callerAs(app, other.owner).instances.create({ ...input, orgId: other.org.id, serverId: otherServer.id }))).toEqual({
+		const theirs = (await startTestContainer('theirs', { org: other.org.id })).name;
+		expect(await errorOf(callerAs(app, other.owner).instances.create({ ...input, orgId: other.org.id, serverId: otherServer.id, container: theirs }))).toEqual({
 			code: 'CONFLICT',
 			message: `The slug "${input.slug}" is already taken`
 		});
@@ -118,7 +121,7 @@ describe.skipIf(!hasDocker)('reading and changing instances', () => {
 	let slug: string;
 	let container: string;
 	beforeAll(async () => {
-		container = (await startTestContainer('power')).name;
+		container = (await startTestContainer('power', { org: orgId })).name;
 		slug = (await createInstance(app, acting(owner), orgId, { slug: uniqueSlug('power'), name: 'Power', serverId, container })).slug;
 	});
 
@@ -166,7 +169,7 @@ describe.skipIf(!hasDocker)('reading and changing instances', () => {
 		await docker.getContainer(container).start();
 		const listed = await callerAs(app, viewer).instances.listMine();
 		expect(listed.find((i) => i.slug === slug)).toMatchObject({ status: 'running' });
-		const gone = (await startTestContainer('gone')).name;
+		const gone = (await startTestContainer('gone', { org: orgId })).name;
 		const doomed = await createInstance(app, acting(owner), orgId, { slug: uniqueSlug('gone'), name: 'Gone', serverId, container: gone });
 		expect(doomed.status).toBe('running');
 		await docker.getContainer(gone).remove({ force: true });
@@ -178,7 +181,7 @@ describe.skipIf(!hasDocker)('reading and changing instances', () => {
 	});
 
 	it('deletes the instance only (audited); the container keeps running', async () => {
-		const keep = (await startTestContainer('keep')).name;
+		const keep = (await startTestContainer('keep', { org: orgId })).name;
 		const doomed = await createInstance(app, acting(owner), orgId, { slug: uniqueSlug('del'), name: 'Del', serverId, container: keep });
 		expect(await callerAs(app, developer).instances.delete({ slug: doomed.slug })).toEqual({ slug: doomed.slug });
 		expect(await errorOf(callerAs(app, owner).instances.get({ slug: doomed.slug }))).toEqual({ code: 'NOT_FOUND', message: 'Instance not found' });
@@ -197,8 +200,10 @@ describe.skipIf(!hasDocker)('listing across orgs, dead engines, the gateway look
 		await addMember(app, acting(b.owner), b.org.id, { email: user.email, role: 'keys-only' });
 		const serverA = await socketServer(app, a.owner, a.org.id);
 		const serverB = await socketServer(app, b.owner, b.org.id);
-		const inA = await createInstance(app, acting(a.owner), a.org.id, { slug: uniqueSlug('a'), name: 'A', serverId: serverA.id, container: 'absent-a' });
-		const inB = await createInstance(app, acting(b.owner), b.org.id, { slug: uniqueSlug('b'), name: 'B', serverId: serverB.id, container: 'absent-b' });
+		const containerA = (await startTestContainer('list-a', { org: a.org.id })).name;
+		const containerB = (await startTestContainer('list-b', { org: b.org.id })).name;
+		const inA = await createInstance(app, acting(a.owner), a.org.id, { slug: uniqueSlug('a'), name: 'A', serverId: serverA.id, container: containerA });
+		const inB = await createInstance(app, acting(b.owner), b.org.id, { slug: uniqueSlug('b'), name: 'B', serverId: serverB.id, container: containerB });
 		expect((await callerAs(app, user).instances.listMine()).map((i) => i.slug)).toEqual([inA.slug]);
 		expect((await callerAs(app, b.owner).instances.listMine()).map((i) => i.slug)).toEqual([inB.slug]);
 		expect(await errorOf(callerAs(app, user).instances.get({ slug: inB.slug }))).toEqual({
@@ -208,27 +213,33 @@ describe.skipIf(!hasDocker)('listing across orgs, dead engines, the gateway look
 		expect(await callerAs(app, insertUserCaller()).instances.listMine()).toEqual([]);
 	});
 
-	it('keeps the stored status, quickly, when the engine does not answer', async () => {
-		const dead = await createTestApp({ DOCKER_SOCKET_PATH: '/nonexistent/docker.sock' });
-		try {
-			const { owner: o, org } = await orgWithOwner(dead, 'Dead');
-			const server = await socketServer(dead, o, org.id);
-			const started = Date.now();
-			const created = await createInstance(dead, acting(o), org.id, { slug: uniqueSlug('dead'), name: 'D', serverId: server.id, container: 'c' });
-			expect(created.status).toBe('provisioning');
-			expect(await listInstances(dead, org.id)).toEqual([created]);
-			expect(Date.now() - started).toBeLessThan(5_000);
-			expect(await errorOf(callerAs(dead, o).instances.start({ slug: created.slug }))).toEqual({
-				code: 'BAD_GATEWAY',
-				message: `The Docker engine of server "${server.name}" is unreachable`
-			});
-		} finally {
-			await dead.close();
-		}
+	it('keeps the stored status, quickly, when the engine stops answering; binding on a dead engine stores nothing (502)', async () => {
+		const proxy = await startTlsDockerProxy();
+		const { material } = proxy;
+		const port = (proxy.endpoint as { port: number }).port;
+		const { owner: o, org } = await orgWithOwner(app, 'Dead');
+		const server = await callerAs(app, o).servers.create({
+			orgId: org.id,
+			name: 'remote',
+			kind: 'tcp',
+			endpoint: `127.0.0.1:${port}`,
+			tls: { ca: material.ca, cert: material.clientCert, key: material.clientKey }
+		});
+		const container = (await startTestContainer('remote', { org: org.id })).name;
+		const created = await createInstance(app, acting(o), org.id, { slug: uniqueSlug('dead'), name: 'D', serverId: server.id, container });
+		expect(created.status).toBe('running');
+		await proxy.stop();
+		const started = Date.now();
+		expect(await listInstances(app, org.id)).toEqual([created]);
+		expect(Date.now() - started).toBeLessThan(5_000);
+		const unreachable = { code: 'BAD_GATEWAY', message: `The Docker engine of server "remote" is unreachable` };
+		expect(await errorOf(callerAs(app, o).instances.start({ slug: created.slug }))).toEqual(unreachable);
+		expect(await errorOf(callerAs(app, o).instances.create({ orgId: org.id, slug: uniqueSlug('dead'), name: 'D', serverId: server.id, container }))).toEqual(unreachable);
+		expect((await listInstances(app, org.id)).map((i) => i.slug)).toEqual([created.slug]);
 	});
 
 	it('finds an instance and its server for the gateway; nothing for unknown or impossible slugs', async () => {
-		const container = (await startTestContainer('gw')).name;
+		const container = (await startTestContainer('gw', { org: orgId })).name;
 		const created = await createInstance(app, acting(owner), orgId, { slug: uniqueSlug('gw'), name: 'GW', serverId, container });
 		const found = await findInstanceBySlugForGateway(app.db, created.slug);
 		expect(found?.instance).toMatchObject({ id: created.id, slug: created.slug, orgId, container, status: 'running' });

@@ -1,12 +1,15 @@
 /**
  * The documented REST contract for /api/servers and /api/instances over real HTTP against the built
  * server, with start/stop acting on a real container: each success with the refusals beside it
- * (401, 404 for outsiders, 403 naming the permission, 400 naming the field, 409).
+ * (401, 404 for outsiders, 403 naming the permission, 400 naming the field, 409). Then container
+ * assignment across two orgs on the one local engine, and start failures (409 missing container, 502
+ * unreachable engine) with their log line.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueEmail } from '../../helpers/app';
 import { docker, ensureTestImage, removeTestContainers, requireDocker, startTestContainer } from '../../helpers/docker';
-import { makeTlsMaterial } from '../../helpers/docker-endpoints';
+import { makeTlsMaterial, startTlsDockerProxy } from '../../helpers/docker-endpoints';
 import { api, signUpAndLogin } from '../../helpers/http';
 import { uniqueSlug } from '../../helpers/orgs';
 
@@ -58,7 +61,7 @@ beforeAll(async () => {
 	socketServerId = server.body.id;
 	if (hasDocker) {
 		await ensureTestImage();
-		containerName = (await startTestContainer('rest')).name;
+		containerName = (await startTestContainer('rest', { org: orgId })).name;
 	}
 }, 20 * 60_000);
 afterAll(() => removeTestContainers());
@@ -217,5 +220,107 @@ describe.skipIf(!hasDocker)('POST /api/instances, GET /api/instances[/{slug}], s
 		expect(await api('GET', `/api/instances/${slug}`, { token: owner.accessToken })).toMatchObject({ status: 404 });
 		expect(await api('DELETE', `/api/servers/${socketServerId}`, { token: owner.accessToken })).toMatchObject({ status: 204 });
 		expect(await running(containerName)).toBe(true);
+	});
+});
+
+describe.skipIf(!hasDocker)('container assignment and engine failures through the built server', () => {
+	let otherOrg: string;
+	let otherServer: string;
+	let ourServer: string;
+	let proxy: Awaited<ReturnType<typeof startTlsDockerProxy>> | undefined;
+	beforeAll(async () => {
+		// A second tenant on the same local engine: its own org and socket server, run by the platform admin.
+		const org = await api('POST', '/api/orgs', { token: admin.accessToken, body: { name: 'Rest Tenant', slug: uniqueSlug('rest-tenant') } });
+		otherOrg = org.body.id;
+		const server = await api('POST', '/api/servers', {
+			token: admin.accessToken,
+			body: { orgId: otherOrg, name: 'local', kind: 'socket', endpoint: '/var/run/docker.sock' }
+		});
+		otherServer = server.body.id;
+		// The org above lost its socket server at the end of the previous block.
+		const ours = await api('POST', '/api/servers', { token: admin.accessToken, body: { orgId, name: 'local', kind: 'socket', endpoint: '/var/run/docker.sock' } });
+		ourServer = ours.body.id;
+	});
+	afterAll(() => proxy?.stop());
+
+	const create = (token: string, org: string, serverId: string, container: string, slug = uniqueSlug('x')) =>
+		api('POST', '/api/instances', { token, body: { slug, name: 'X', orgId: org, serverId, container } });
+
+	/** The server's warn lines about `verb` on `slug`, once they reach the log file. */
+	async function warnLines(verb: string, slug: string): Promise<string[]> {
+		const deadline = Date.now() + 5_000;
+		for (;;) {
+			const lines = readFileSync(inject('serverLogFile'), 'utf8')
+				.split('\n')
+				.filter((line) => line.includes(`"instance ${verb} failed"`) && line.includes(`"instance":"${slug}"`));
+			if (lines.length > 0 || Date.now() > deadline) return lines;
+			await new Promise((r) => setTimeout(r, 50));
+		}
+	}
+
+	it('refuses to bind another org’s container, by name or id (409 naming the label, not the org)', async () => {
+		const theirs = await startTestContainer('rest-theirs', { org: otherOrg });
+		for (const container of [theirs.name, theirs.id]) {
+			const refused = await create(owner.accessToken, orgId, ourServer, container);
+			expect(refused).toMatchObject({
+				status: 409,
+				body: { error: 'conflict', message: expect.stringContaining(`is not assigned to this organization; a platform administrator assigns a container by creating it with the label ocore.org=${orgId}`) }
+			});
+			expect(JSON.stringify(refused.body)).not.toContain(otherOrg);
+		}
+		expect(await running(theirs.name)).toBe(true);
+		// Its own org binds it; then nobody else can, even with the label's org in hand.
+		expect(await create(admin.accessToken, otherOrg, otherServer, theirs.name)).toMatchObject({ status: 201 });
+		expect(await create(admin.accessToken, otherOrg, otherServer, theirs.id)).toMatchObject({
+			status: 409,
+			body: { error: 'conflict', message: `Container "${theirs.id}" on server "local" is already bound to an instance` }
+		});
+	});
+
+	it('refuses engine endpoints on private addresses (400 naming endpoint)', async () => {
+		const tls = makeTlsMaterial();
+		const body = { orgId, name: 'inside', kind: 'tcp', endpoint: '[::1]:2375', tls: { ca: tls.ca, cert: tls.clientCert, key: tls.clientKey } };
+		expect(await api('POST', '/api/servers', { token: owner.accessToken, body })).toMatchObject({
+			status: 400,
+			body: { error: 'invalid_request', message: expect.stringMatching(/^endpoint: ::1 is a loopback address/) }
+		});
+		expect(await api('POST', '/api/servers', { token: owner.accessToken, body: { ...body, endpoint: '169.254.169.254:2375' } })).toMatchObject({ status: 400 });
+	});
+
+	it('answers start on a missing container with 409 and one warn line', async () => {
+		const doomed = await startTestContainer('rest-missing', { org: otherOrg });
+		const slug = uniqueSlug('missing');
+		expect(await create(admin.accessToken, otherOrg, otherServer, doomed.name, slug)).toMatchObject({ status: 201 });
+		await doomed.remove();
+		expect(await api('POST', `/api/instances/${slug}/start`, { token: admin.accessToken })).toMatchObject({
+			status: 409,
+			body: { error: 'conflict', message: `Container "${doomed.name}" does not exist on server "local"` }
+		});
+		const lines = await warnLines('start', slug);
+		expect(lines).toHaveLength(1);
+		expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'warn', reason: 'missing' });
+	});
+
+	it('answers start on an unreachable engine with 502 and one warn line without secrets', async () => {
+		proxy = await startTlsDockerProxy();
+		const { material } = proxy;
+		const port = (proxy.endpoint as { port: number }).port;
+		const server = await api('POST', '/api/servers', {
+			token: admin.accessToken,
+			body: { orgId: otherOrg, name: 'remote', kind: 'tcp', endpoint: `127.0.0.1:${port}`, tls: { ca: material.ca, cert: material.clientCert, key: material.clientKey } }
+		});
+		expect(server.status).toBe(201);
+		const container = await startTestContainer('rest-remote', { org: otherOrg });
+		const slug = uniqueSlug('remote');
+		expect(await create(admin.accessToken, otherOrg, server.body.id, container.name, slug)).toMatchObject({ status: 201, body: { status: 'running' } });
+		await proxy.stop();
+		expect(await api('POST', `/api/instances/${slug}/start`, { token: admin.accessToken })).toMatchObject({
+			status: 502,
+			body: { error: 'bad_gateway', message: 'The Docker engine of server "remote" is unreachable' }
+		});
+		const lines = await warnLines('start', slug);
+		expect(lines).toHaveLength(1);
+		expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'warn', reason: 'unreachable' });
+		for (const secret of [material.clientKey, 'PRIVATE KEY', material.clientKey.split('\n')[1]!]) expect(lines[0]).not.toContain(secret);
 	});
 });

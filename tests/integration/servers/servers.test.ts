@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { servers } from '../../../src/lib/server/db/schema';
-import { createInstance } from '../../../src/lib/server/instances/service';
+import { instances, servers } from '../../../src/lib/server/db/schema';
 import { addMember } from '../../../src/lib/server/orgs/members';
 import { createServer, resolveDockerEndpoint } from '../../../src/lib/server/servers/service';
 import { createTestApp, type TestApp } from '../../helpers/app';
@@ -49,17 +48,18 @@ async function orgWithRoles() {
 	return { owner, org, developer: await member('Developer'), viewer: await member('Viewer'), outsider: await insertUser(app, 'outsider') };
 }
 
-const tcpInput = (name = `tcp-${uniqueSlug()}`) => ({
+/** A tcp engine; its host is unique unless given, since a remote engine belongs to one org. */
+const tcpInput = (name = `tcp-${uniqueSlug()}`, host = `docker-${uniqueSlug()}.example.test`) => ({
 	name,
 	kind: 'tcp' as const,
-	endpoint: 'docker.example.test:2376',
+	endpoint: `${host}:2376`,
 	tls: { ca: tls.ca, cert: tls.clientCert, key: tls.clientKey }
 });
 
 describe('creating servers', () => {
 	it('registers a TLS engine: 201-shaped view with flags only, the key sealed at rest and opened by resolveDockerEndpoint', async () => {
 		const { owner, org } = await orgWithRoles();
-		const created = await callerAs(app, owner).servers.create({ orgId: org.id, ...tcpInput('edge') });
+		const created = await callerAs(app, owner).servers.create({ orgId: org.id, ...tcpInput('edge', 'docker.example.test') });
 		expect(created).toEqual({
 			id: expect.any(String),
 			orgId: org.id,
@@ -105,7 +105,7 @@ describe('creating servers', () => {
 			ssh: { privateKey: sshKey, password: 'hunter2-but-longer', hostKeyFingerprint: fingerprint }
 		};
 		const a = await callerAs(app, owner).servers.create({ ...input, name: 'a' });
-		const b = await callerAs(app, owner).servers.create({ ...input, name: 'b', endpoint: 'ssh://ops@[2001:db8::1]' });
+		const b = await callerAs(app, owner).servers.create({ ...input, name: 'b', endpoint: 'ssh://ops@[2606:4700:4700::1111]' });
 		expect(a).toMatchObject({ hasSshPrivateKey: true, hasSshPassword: true, hasTlsKey: false, sshHostKeyFingerprint: fingerprint });
 		const [rowA] = await app.db.select().from(servers).where(eq(servers.id, a.id));
 		const [rowB] = await app.db.select().from(servers).where(eq(servers.id, b.id));
@@ -118,7 +118,7 @@ describe('creating servers', () => {
 			password: 'hunter2-but-longer',
 			hostKeyFingerprint: fingerprint
 		});
-		expect(resolveDockerEndpoint(app, rowB!)).toMatchObject({ host: '2001:db8::1', port: 22, username: 'ops' });
+		expect(resolveDockerEndpoint(app, rowB!)).toMatchObject({ host: '2606:4700:4700::1111', port: 22, username: 'ops' });
 		// Copying one server's sealed password onto another is caught by the bound context.
 		const swapped = { ...rowB!, sshPasswordEncrypted: rowA!.sshPasswordEncrypted };
 		expect(() => resolveDockerEndpoint(app, swapped)).toThrow('The stored credentials of server "b" cannot be decrypted with SSH_ENCRYPTION_KEY');
@@ -174,6 +174,69 @@ describe('creating servers', () => {
 		});
 		await expect(callerAs(app, other.owner).servers.create({ orgId: other.org.id, ...tcpInput('same') })).resolves.toBeTruthy();
 	});
+
+	it('refuses engines on loopback, private, link-local and metadata addresses (400 naming endpoint) unless DOCKER_ALLOW_PRIVATE_HOSTS names them', async () => {
+		const { owner, org } = await orgWithRoles();
+		const create = (kind: 'tcp' | 'ssh', endpoint: string) =>
+			errorOf(
+				callerAs(app, owner).servers.create({
+					orgId: org.id,
+					name: `n-${uniqueSlug()}`,
+					kind,
+					endpoint,
+					...(kind === 'tcp' ? { tls: tcpInput().tls } : { ssh: { privateKey: sshKey } })
+				} as never)
+			);
+		const refused = (address: string, range: string) => ({
+			code: 'BAD_REQUEST',
+			message: `endpoint: ${address} is a ${range} address; oCore connects only to public Docker engines unless DOCKER_ALLOW_PRIVATE_HOSTS names the host`
+		});
+		expect(await create('tcp', '127.0.0.1:2376')).toEqual(refused('127.0.0.1', 'loopback'));
+		expect(await create('tcp', '[::1]:2376')).toEqual(refused('::1', 'loopback'));
+		expect(await create('tcp', '[::ffff:127.0.0.1]:2376')).toEqual(refused('::ffff:7f00:1', 'loopback'));
+		expect(await create('tcp', '10.0.0.5:2376')).toEqual(refused('10.0.0.5', 'private'));
+		expect(await create('tcp', 'https://169.254.169.254:2376')).toEqual(refused('169.254.169.254', 'linkLocal'));
+		expect(await create('ssh', 'ssh://root@192.168.1.20:22')).toEqual(refused('192.168.1.20', 'private'));
+		expect(await create('ssh', 'ssh://root@[fd00::1]')).toEqual(refused('fd00::1', 'uniqueLocal'));
+		expect(await app.db.select().from(servers).where(eq(servers.orgId, org.id))).toEqual([]);
+		// A public address and a host name (checked when connecting) are accepted.
+		expect(await create('tcp', '203.0.114.7:2376')).toBeNull();
+		expect(await create('tcp', `docker-${uniqueSlug()}.example.test:2376`)).toBeNull();
+		const allowing = await createTestApp({ DOCKER_ALLOW_PRIVATE_HOSTS: 'localhost, 127.0.0.1' });
+		try {
+			const o = await orgWithOwner(allowing, 'Allowed');
+			await expect(callerAs(allowing, o.owner).servers.create({ orgId: o.org.id, ...tcpInput('loop', '127.0.0.1') })).resolves.toMatchObject({ endpoint: '127.0.0.1:2376' });
+		} finally {
+			await allowing.close();
+		}
+	});
+
+	it('lets one org register a tcp/ssh engine: another org gets 409 without learning which, however the address is written', async () => {
+		const a = await orgWithRoles();
+		const b = await orgWithOwner(app, 'Second Tenant');
+		const host = `shared-${uniqueSlug()}.example.test`;
+		await callerAs(app, a.owner).servers.create({ orgId: a.org.id, ...tcpInput('engine', host) });
+		// The same org may name its engine twice.
+		await expect(callerAs(app, a.owner).servers.create({ orgId: a.org.id, ...tcpInput('engine-again', host) })).resolves.toBeTruthy();
+		const conflict = {
+			code: 'CONFLICT',
+			message: `The Docker engine at ${host}:2376 is registered by another organization; an engine belongs to one organization`
+		};
+		expect(await errorOf(callerAs(app, b.owner).servers.create({ orgId: b.org.id, ...tcpInput('mine', host) }))).toEqual(conflict);
+		const upper = await errorOf(callerAs(app, b.owner).servers.create({ orgId: b.org.id, ...tcpInput('mine', host.toUpperCase()) }));
+		expect(upper).toMatchObject({ code: 'CONFLICT' });
+		expect(upper!.message).not.toContain(a.org.id);
+		expect(upper!.message).not.toContain(a.org.name);
+		const withScheme = { ...tcpInput('mine'), endpoint: `tcp://${host}:2376` };
+		expect(await errorOf(callerAs(app, b.owner).servers.create({ orgId: b.org.id, ...withScheme }))).toMatchObject({ code: 'CONFLICT' });
+		// Another port of that host is another engine.
+		await expect(callerAs(app, b.owner).servers.create({ orgId: b.org.id, ...tcpInput('other-port'), endpoint: `${host}:2377` })).resolves.toBeTruthy();
+		const ssh = { kind: 'ssh' as const, endpoint: `ssh://root@${host}:2222`, ssh: { privateKey: sshKey } };
+		await callerAs(app, a.owner).servers.create({ orgId: a.org.id, name: 'over-ssh', ...ssh });
+		expect(await errorOf(callerAs(app, b.owner).servers.create({ orgId: b.org.id, name: 'over-ssh', ...ssh, endpoint: `ssh://deploy@${host}:2222` }))).toMatchObject({
+			code: 'CONFLICT'
+		});
+	});
 });
 
 describe('server permissions and deletion', () => {
@@ -211,22 +274,21 @@ describe('server permissions and deletion', () => {
 			code: 'FORBIDDEN',
 			message: 'Permission denied: manage:servers'
 		});
-		const instance = await createInstance(app, acting(owner), orgId, {
-			slug: uniqueSlug('uses'),
-			name: 'User',
-			serverId: created.id,
-			container: 'not-there'
-		});
+		// In use: an instance row on it (no engine here to bind a real container on).
+		const [instance] = await app.db
+			.insert(instances)
+			.values({ orgId, slug: uniqueSlug('uses'), name: 'User', serverId: created.id, container: 'not-there' })
+			.returning();
 		expect(await errorOf(callerAs(app, owner).servers.delete({ serverId: created.id }))).toEqual({
 			code: 'CONFLICT',
 			message: 'Server "doomed" still has 1 instance(s); delete them first'
 		});
-		await callerAs(app, owner).instances.delete({ slug: instance.slug });
+		await callerAs(app, owner).instances.delete({ slug: instance!.slug });
 		expect(await callerAs(app, owner).servers.delete({ serverId: created.id })).toEqual({ id: created.id });
 		expect((await auditRows(app, orgId)).at(-1)).toMatchObject({
 			action: 'server.deleted',
 			targetId: created.id,
-			metadata: { name: 'doomed', kind: 'tcp', endpoint: 'docker.example.test:2376' }
+			metadata: { name: 'doomed', kind: 'tcp', endpoint: created.endpoint }
 		});
 		expect(await callerAs(app, owner).servers.list({ orgId })).not.toContainEqual(expect.objectContaining({ id: created.id }));
 	});

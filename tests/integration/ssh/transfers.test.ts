@@ -109,7 +109,7 @@ describe.skipIf(!hasDocker)('file transfers', () => {
 		let bare: GatewayFixture;
 		beforeAll(async () => {
 			// Same owner and org; a second container with the sftp-server and scp removed.
-			const container = await startTestContainer('bare');
+			const container = await startTestContainer('bare', { org: fx.orgId });
 			await dockerExec(container.name, ['rm', '-f', '/usr/lib/openssh/sftp-server', '/usr/bin/scp']);
 			const slug = uniqueName('bare');
 			const created = await api('POST', '/api/instances', {

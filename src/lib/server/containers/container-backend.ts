@@ -64,26 +64,49 @@ export function isExecSignal(name: string): name is ExecSignal {
 
 export type ContainerState = 'running' | 'stopped' | 'missing';
 
+/** What binding an instance needs to know about a container: its full id and the labels it was created with. */
+export type ContainerIdentity = { id: string; name: string; labels: Readonly<Record<string, string>>; state: Exclude<ContainerState, 'missing'> };
+
 export interface ContainerBackend {
 	exec(ref: ContainerRef, options: ExecOptions): Promise<ContainerExec>;
 	state(ref: ContainerRef): Promise<ContainerState>;
+	/** The container's identity; throws ContainerBackendError `missing` when there is none by that name or id. */
+	inspect(ref: ContainerRef): Promise<ContainerIdentity>;
 	start(ref: ContainerRef): Promise<void>;
 	stop(ref: ContainerRef): Promise<void>;
 	/** True when the path exists and is executable inside the container (e.g. the sftp-server). */
 	hasExecutable(ref: ContainerRef, path: string): Promise<boolean>;
 }
 
+export const CONTAINER_BACKEND_ERROR_REASONS = ['missing', 'not_running', 'unreachable', 'blocked_address', 'engine'] as const;
+export type ContainerBackendErrorReason = (typeof CONTAINER_BACKEND_ERROR_REASONS)[number];
+
+/**
+ * Marks a ContainerBackendError. The server entry (src/server.ts) and the SvelteKit bundle load this
+ * module twice, as two classes, so `instanceof` fails across them; a registered symbol is the same in
+ * both graphs.
+ */
+const BRAND = Symbol.for('ocore.ContainerBackendError');
+
 /**
  * What a backend throws, so callers can tell a missing container or an unreachable engine from other
  * failures without parsing engine messages. The message is for operators (logs), not end users.
+ * Classify with isContainerBackendError, never with instanceof (see BRAND).
  */
 export class ContainerBackendError extends Error {
+	readonly [BRAND] = true;
+
 	constructor(
-		readonly reason: 'missing' | 'not_running' | 'unreachable' | 'engine',
+		readonly reason: ContainerBackendErrorReason,
 		message: string,
 		options?: { cause?: unknown }
 	) {
 		super(message, options);
 		this.name = 'ContainerBackendError';
 	}
+}
+
+export function isContainerBackendError(value: unknown): value is ContainerBackendError {
+	if (typeof value !== 'object' || value === null || (value as { [BRAND]?: unknown })[BRAND] !== true) return false;
+	return (CONTAINER_BACKEND_ERROR_REASONS as readonly unknown[]).includes((value as { reason?: unknown }).reason);
 }

@@ -8,7 +8,8 @@
  * own high-water marks: a slow reader pauses the socket and so the process.
  *
  * Timeouts: every plain API request carries an abort signal; state() uses a short one, so a dead
- * engine cannot hang a page or an API listing. Errors are normalised to ContainerBackendError.
+ * engine cannot hang a page or an API listing. Errors are normalised to ContainerBackendError; an
+ * engine address refused by the address policy (docker-clients.ts) is `blocked_address`.
  *
  * TLS engines: Node's TLS shutdown (TLSWrap::DoShutdown) calls SSL_shutdown twice, and the second
  * call reads and discards whole records still queued in the TLS read buffer. exec() resolves from
@@ -32,11 +33,13 @@ import {
 	ContainerBackendError,
 	type ContainerBackend,
 	type ContainerExec,
+	type ContainerIdentity,
 	type ContainerRef,
 	type ContainerState,
 	type ExecExit,
 	type ExecOptions,
 	type ExecSignal,
+	isContainerBackendError,
 	isExecSignal
 } from './container-backend';
 import { createDemuxer } from './demux';
@@ -52,15 +55,19 @@ export type DockerodeBackendOptions = {
 	/** How long a process may still be reported running once its output has ended. */
 	exitSettleTimeoutMs?: number;
 	sshReadyTimeoutMs?: number;
+	/** DOCKER_ALLOW_PRIVATE_HOSTS: engine hosts that may be on private or loopback addresses. */
+	allowPrivateHosts?: readonly string[];
 };
 
 type EngineError = { statusCode?: number; code?: string; name?: string; message?: string };
 
 /** Maps dockerode/docker-modem/network failures to the backend's error reasons. */
 export function toBackendError(err: unknown, what: string): ContainerBackendError {
-	if (err instanceof ContainerBackendError) return err;
+	if (isContainerBackendError(err)) return err;
 	const e = (err ?? {}) as EngineError;
 	const detail = e.message ?? String(err);
+	// BlockedAddressError (net/guarded-lookup), thrown directly or as the socket's error.
+	if (e.code === 'EBLOCKEDADDRESS') return new ContainerBackendError('blocked_address', `${what}: ${detail}`, { cause: err });
 	if (e.statusCode === 404) return new ContainerBackendError('missing', `${what}: not found`, { cause: err });
 	if (e.statusCode === 409) return new ContainerBackendError('not_running', `${what}: container is not running`, { cause: err });
 	if (e.statusCode === undefined) {
@@ -106,7 +113,10 @@ export class DockerodeBackend implements ContainerBackend {
 		this.sshStateTimeoutMs = options.sshStateTimeoutMs ?? 5_000;
 		this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
 		this.exitSettleTimeoutMs = options.exitSettleTimeoutMs ?? 5_000;
-		this.clients = new DockerClients({ sshReadyTimeoutMs: options.sshReadyTimeoutMs ?? 10_000 });
+		this.clients = new DockerClients({
+			sshReadyTimeoutMs: options.sshReadyTimeoutMs ?? 10_000,
+			allowPrivateHosts: options.allowPrivateHosts ?? []
+		});
 	}
 
 	private container(ref: ContainerRef): Docker.Container {
@@ -122,6 +132,20 @@ export class DockerodeBackend implements ContainerBackend {
 			const error = toBackendError(err, `inspect ${ref.container}`);
 			if (error.reason === 'missing') return 'missing';
 			throw error;
+		}
+	}
+
+	async inspect(ref: ContainerRef): Promise<ContainerIdentity> {
+		try {
+			const info = await this.container(ref).inspect({ abortSignal: AbortSignal.timeout(this.requestTimeoutMs) });
+			return {
+				id: info.Id,
+				name: info.Name.replace(/^\//, ''),
+				labels: info.Config?.Labels ?? {},
+				state: info.State.Running && !info.State.Paused ? 'running' : 'stopped'
+			};
+		} catch (err) {
+			throw toBackendError(err, `inspect ${ref.container}`);
 		}
 	}
 

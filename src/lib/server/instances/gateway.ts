@@ -22,4 +22,4 @@ export async function findInstanceBySlugForGateway(db: DbOrTx, slug: string): Pr
 }
 
 export { resolveDockerEndpoint } from '../servers/service';
-export { containerRefOf, syncInstanceStatus } from './status';
+export { boundContainerOf, containerRefOf, syncInstanceStatus } from './status';

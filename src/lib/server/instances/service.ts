@@ -10,19 +10,21 @@
  * - Start and stop go to Docker outside any transaction, then read the state back: the stored
  *   status is what the engine reports, not what was asked for. Engine failures are 502 with a
  *   user-safe message; the engine's own words go to the log only.
+ * - Which container an instance may be bound to, and that it acts on that container only, is
+ *   binding.ts (container assignment).
  * - Deleting an instance forgets it; the container is left as it is.
  */
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import { ContainerBackendError } from '../containers/container-backend';
-import { instances, servers, type Instance, type Server } from '../db/schema';
+import { instances, servers, type Instance } from '../db/schema';
 import type { DbOrTx } from '../db/client';
 import { isUniqueViolation } from '../db/pg-errors';
 import { AppError } from '../errors';
-import { logger } from '../logger';
 import { authorizeInOrg, orgIdsPermitting } from '../orgs/access';
 import type { Permission } from '../orgs/permissions';
 import { auditOrg, type ActingUser } from '../orgs/store';
 import { requireServerInOrg } from '../servers/service';
+import { alreadyBound, engineFailure, resolveBinding } from './binding';
 import type { CreateInstanceInput } from './schemas';
 import { containerRefOf, recordStatus, statusOf, syncInstanceStatus, type InstanceDeps } from './status';
 
@@ -78,12 +80,16 @@ async function listSynced(app: InstanceDeps, where: SQL): Promise<InstanceView[]
 }
 
 export async function createInstance(app: InstanceDeps, actor: ActingUser, orgId: string, input: CreateInstanceInput): Promise<InstanceView> {
+	// Authorize before asking the engine anything, so outsiders cannot probe containers.
+	await authorizeInOrg(app.db, { orgId, userId: actor.userId, permission: 'manage:instances' });
+	const server = await requireServerInOrg(app.db, orgId, input.serverId);
+	const binding = await resolveBinding(app, server, orgId, input);
 	const now = app.clock.now();
-	let created: { instance: Instance; server: Server };
 	try {
-		created = await app.db.transaction(async (tx) => {
+		return await app.db.transaction(async (tx) => {
+			// Again inside the transaction: the engine call took time, and access may have changed.
 			await authorizeInOrg(tx, { orgId, userId: actor.userId, permission: 'manage:instances' });
-			const server = await requireServerInOrg(tx, orgId, input.serverId);
+			await requireServerInOrg(tx, orgId, server.id);
 			const [instance] = await tx
 				.insert(instances)
 				.values({
@@ -94,7 +100,9 @@ export async function createInstance(app: InstanceDeps, actor: ActingUser, orgId
 					environment: input.environment ?? null,
 					serverId: server.id,
 					container: input.container,
-					status: 'provisioning',
+					containerId: binding.containerId,
+					engineKey: binding.engineKey,
+					status: binding.status,
 					createdAt: now,
 					updatedAt: now
 				})
@@ -103,13 +111,13 @@ export async function createInstance(app: InstanceDeps, actor: ActingUser, orgId
 			const { slug, name, project, environment, container } = instance;
 			const metadata = { slug, name, project, environment, container, serverId: server.id, server: server.name };
 			await auditOrg(tx, orgId, actor, { action: 'instance.created', targetType: 'instance', targetId: instance.id, metadata }, now);
-			return { instance, server };
+			return toInstanceView(instance);
 		});
 	} catch (err) {
 		if (isUniqueViolation(err, 'instances_slug_unique')) throw new AppError('conflict', `The slug "${input.slug}" is already taken`);
+		if (isUniqueViolation(err, 'instances_engine_container_unique')) throw alreadyBound(input.container, server);
 		throw err;
 	}
-	return toInstanceView(await syncInstanceStatus(app, created.instance, created.server));
 }
 
 /** The org's instances by slug, statuses refreshed. The caller is authorized by the front door (view:instances). */
@@ -127,17 +135,6 @@ export async function listInstancesForUser(app: InstanceDeps, userId: string): P
 export async function getInstance(app: InstanceDeps, userId: string, slug: string): Promise<InstanceView> {
 	const { instance, server } = await loadForActor(app, userId, slug, 'view:instances');
 	return toInstanceView(await syncInstanceStatus(app, instance, server));
-}
-
-/** A user-safe AppError for a failed engine call; the engine's detail goes to the log. */
-function engineFailure(err: unknown, instance: Instance, server: Server, verb: string): AppError {
-	if (!(err instanceof ContainerBackendError)) return err instanceof AppError ? err : new AppError('internal', 'Internal error', { cause: err });
-	logger.warn(`instance ${verb} failed`, { instance: instance.slug, server: server.id, reason: err.reason, detail: err.message });
-	if (err.reason === 'missing') {
-		return new AppError('conflict', `Container "${instance.container}" does not exist on server "${server.name}"`);
-	}
-	if (err.reason === 'unreachable') return new AppError('bad_gateway', `The Docker engine of server "${server.name}" is unreachable`);
-	return new AppError('bad_gateway', `Docker could not ${verb} container "${instance.container}"`);
 }
 
 async function changePower(app: InstanceDeps, actor: ActingUser, slug: string, verb: 'start' | 'stop'): Promise<InstanceView> {

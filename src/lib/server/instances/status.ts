@@ -22,8 +22,17 @@ export function statusOf(state: ContainerState): InstanceStatus {
 	return state === 'running' ? 'running' : 'stopped';
 }
 
+/**
+ * The container an instance acts on: the full id resolved when it was bound, so a container renamed
+ * or replaced under the same name is never reached through it. Rows bound before ids were stored
+ * fall back to the name.
+ */
+export function boundContainerOf(instance: Pick<Instance, 'container' | 'containerId'>): string {
+	return instance.containerId ?? instance.container;
+}
+
 export function containerRefOf(app: Pick<AppContext, 'config'>, instance: Instance, server: Server): ContainerRef {
-	return { endpoint: resolveDockerEndpoint(app, server), container: instance.container };
+	return { endpoint: resolveDockerEndpoint(app, server), container: boundContainerOf(instance) };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -7,7 +7,8 @@
  *   transaction, like every org service). A server of another org is simply not found.
  * - Kind `socket` is the platform's own Docker engine, which runs every org's containers: only a
  *   platform administrator may register it, and only at the configured DOCKER_SOCKET_PATH. Other
- *   orgs bring engines they hold credentials for (TLS client certificates or SSH).
+ *   orgs bring engines they hold credentials for (TLS client certificates or SSH). Which remote
+ *   engines an org may register (one org per engine, public addresses only) is engine-policy.ts.
  * - Secrets (TLS client key, SSH private key, SSH password) are sealed before they reach the
  *   database and never returned: callers see `hasTlsKey`, `hasSshPrivateKey`, `hasSshPassword`.
  *   resolveDockerEndpoint opens them in memory only for the call that needs them.
@@ -24,6 +25,7 @@ import { AppError } from '../errors';
 import { authorizeInOrg } from '../orgs/access';
 import { auditOrg, type ActingUser } from '../orgs/store';
 import { parseSshEndpoint, parseTcpEndpoint } from './endpoint';
+import { checkEngineAddress, claimRemoteEngine } from './engine-policy';
 import type { CreateServerInput } from './schemas';
 import { sealContext } from './sealed-columns';
 import { keyringFromConfig, openSecret, SecretBoxError, sealSecret } from './secret-box';
@@ -98,6 +100,8 @@ export async function createServer(app: ServerDeps, actor: ServerActor, orgId: s
 		return await app.db.transaction(async (tx) => {
 			await authorizeInOrg(tx, { orgId, userId: actor.userId, permission: 'manage:servers' });
 			checkSocketPolicy(app, actor, input);
+			checkEngineAddress(input, app.config.dockerAllowPrivateHosts);
+			await claimRemoteEngine(tx, orgId, input);
 			const [row] = await tx
 				.insert(servers)
 				.values({
