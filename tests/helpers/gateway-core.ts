@@ -7,9 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { gatewaySessions, instances, servers, sshKeys } from '../../src/lib/server/db/schema';
 import { addMember } from '../../src/lib/server/orgs/members';
-import { createGatewayCore, type GatewayCore } from '../../ssh-gateway/core/gateway';
+import type { GatewayCore } from '../../ssh-gateway/core/gateway';
 import { silentGatewayLog } from '../../ssh-gateway/core/log';
 import type { AuthorizeRequest } from '../../ssh-gateway/core/types';
+import { wireGatewayCore } from '../../ssh-gateway/start';
 import { createTestApp, type TestApp } from './app';
 import { FakeContainerBackend } from './fake-container-backend';
 import { acting, insertUser, orgWithOwner, uniqueSlug, type TestUser } from './orgs';
@@ -26,7 +27,10 @@ export async function coreFixture(env: Record<string, string> = {}) {
 	const cores: GatewayCore[] = [];
 
 	function makeCore(overrides: Partial<TestApp['config']> = {}, gatewayId?: string): GatewayCore {
-		const core = createGatewayCore({ db: app.db, clock: app.clock, config: { ...app.config, ...overrides }, backend, log: silentGatewayLog, gatewayId });
+		const core = wireGatewayCore(
+			{ db: app.db, clock: app.clock, config: { ...app.config, ...overrides }, containers: backend },
+			{ log: silentGatewayLog, gatewayId }
+		);
 		cores.push(core);
 		return core;
 	}

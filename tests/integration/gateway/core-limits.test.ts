@@ -51,12 +51,12 @@ describe('limits', () => {
 		const old = new Date(Date.now() - 60_000);
 		const crashed = { userId: w.owner.id, orgId: w.orgId, instanceId: w.instanceId, instanceSlug: w.slug, transport: 'ssh' as const, gatewayId: 'crashed', startedAt: old, lastSeenAt: old };
 		await fx.app.db.insert(gatewaySessions).values([crashed, crashed]);
-		expect(await fx.core.registry.countOpen(w.owner.id)).toBe(0);
+		expect(await fx.core.sessions.countOpen(w.owner.id)).toBe(0);
 		const { session } = await fx.open(fx.core, w.fingerprint, w.slug, 'wait');
-		expect(await fx.core.registry.countOpen(w.owner.id)).toBe(1);
+		expect(await fx.core.sessions.countOpen(w.owner.id)).toBe(1);
 		const [before] = await fx.app.db.select().from(gatewaySessions).where(eq(gatewaySessions.id, session.id));
 		await new Promise((r) => setTimeout(r, 20));
-		await fx.core.registry.heartbeat();
+		await fx.core.sessions.heartbeat();
 		const [after] = await fx.app.db.select().from(gatewaySessions).where(eq(gatewaySessions.id, session.id));
 		expect(after!.lastSeenAt.getTime()).toBeGreaterThan(before!.lastSeenAt.getTime());
 		session.close('closed');

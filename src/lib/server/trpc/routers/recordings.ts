@@ -3,8 +3,8 @@
  * orgProcedure); `forInstance` addresses the instance by slug like the REST facade does, and the
  * service checks membership and view:audit_logs in the instance's org.
  */
-import { instanceRecordingsInput, recordingsListInput } from '../../recordings/schemas';
-import { listInstanceRecordings, listRecordingsForUser } from '../../recordings/service';
+import { instanceRecordingsInput, recordingsListInput } from '../../gateway-sessions/schemas';
+import { listInstanceRecordings, listRecordingsForUser } from '../../gateway-sessions/recordings';
 import { orgProcedure, protectedProcedure, router } from '../init';
 
 export const recordingsRouter = router({
