@@ -9,9 +9,9 @@
  * - the client's identification line must arrive within SSH_IDENT_TIMEOUT_SECONDS of accept, and
  *   authentication must be complete within SSH_LOGIN_GRACE_SECONDS of accept; otherwise the socket is
  *   destroyed. Both clocks start at accept, so a client that trickles bytes gains nothing;
- * - each refusal is one operator log line (address, reason, the counts; never any bytes the client
- *   sent), at most one per reason every REFUSAL_LOG_INTERVAL_MS, the next one saying how many were
- *   not logged in between.
+ * - each refusal or timeout is one operator log line (address, reason, the counts; never any bytes
+ *   the client sent), at most one per reason every REFUSAL_LOG_INTERVAL_MS, the next one saying how
+ *   many were not logged in between.
  */
 import { isIPv6, type Socket } from 'node:net';
 import type { GatewayLog } from '../core/log';
@@ -51,7 +51,8 @@ export function createAdmission(limits: AdmissionLimits, log: GatewayLog) {
 	let total = 0;
 	const lastLogged = new Map<string, { at: number; suppressed: number }>();
 
-	function refuse(socket: Socket, source: string, reason: string) {
+	/** Drops the socket and says why, in one rate-limited line per reason. */
+	function refuse(socket: Socket, source: string, reason: string, line = 'ssh connection refused') {
 		socket.destroy();
 		const now = performance.now();
 		const last = lastLogged.get(reason);
@@ -60,7 +61,7 @@ export function createAdmission(limits: AdmissionLimits, log: GatewayLog) {
 			return;
 		}
 		lastLogged.set(reason, { at: now, suppressed: 0 });
-		log.info('ssh connection refused', {
+		log.info(line, {
 			clientIp: socket.remoteAddress ?? source,
 			reason,
 			unauthenticatedFromAddress: perSource.get(source) ?? 0,
@@ -96,8 +97,14 @@ export function createAdmission(limits: AdmissionLimits, log: GatewayLog) {
 				counted = false;
 				release(source);
 			};
-			const identTimer = setTimeout(() => socket.destroy(), limits.identTimeoutSeconds * 1000);
-			const graceTimer = setTimeout(() => socket.destroy(), limits.loginGraceSeconds * 1000);
+			const identTimer = setTimeout(
+				() => refuse(socket, source, `no identification line within ${limits.identTimeoutSeconds} s`, 'ssh handshake timed out'),
+				limits.identTimeoutSeconds * 1000
+			);
+			const graceTimer = setTimeout(
+				() => refuse(socket, source, `not authenticated within ${limits.loginGraceSeconds} s`, 'ssh handshake timed out'),
+				limits.loginGraceSeconds * 1000
+			);
 			identTimer.unref();
 			graceTimer.unref();
 			socket.once('close', () => {

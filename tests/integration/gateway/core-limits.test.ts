@@ -46,6 +46,26 @@ describe('limits', () => {
 		expect(await again.session.exit).toMatchObject({ exitCode: 0 });
 	});
 
+	it('holds at most SSH_MAX_CONNECTIONS_PER_USER connections of a user in a process, refused ones included', async () => {
+		const w = await fx.world();
+		const core = fx.makeCore({ sshMaxConnectionsPerUser: 2 }, 'connection-cap');
+		const granted = await core.connect(request(w.fingerprint, w.slug));
+		const refused = await core.connect(request(w.fingerprint, 'no-such-instance'));
+		expect(granted.grant).not.toBeNull();
+		expect(refused.rejection?.code).toBe('instance_not_found');
+		const over = await core.connect(request(w.fingerprint, w.slug));
+		expect(over.rejection).toMatchObject({ code: 'connection_limit', userMessage: 'Connection limit reached: at most 2 concurrent connections per user' });
+		expect(await over.channel().exec('true')).toMatchObject({ ok: false, code: 'connection_limit' });
+		// Another user, and a key nobody holds, are not counted against this user.
+		const other = await fx.world();
+		expect((await core.connect(request(other.fingerprint, other.slug))).grant).not.toBeNull();
+		expect((await core.connect(request('SHA256:nobody', w.slug))).rejection?.code).toBe('unknown_key');
+		over.close('closed');
+		refused.close('closed');
+		expect(core.connectionsHeldBy(w.owner.id)).toBe(1);
+		expect((await core.connect(request(w.fingerprint, w.slug))).grant).not.toBeNull();
+	});
+
 	it('does not count rows that stopped heartbeating (a crashed process); heartbeats keep live rows fresh', async () => {
 		const w = await fx.world();
 		const old = new Date(Date.now() - 60_000);

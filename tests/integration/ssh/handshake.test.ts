@@ -147,6 +147,7 @@ describe.skipIf(!hasDocker)('handshake timeouts and connection caps', () => {
 		const sockets = await Promise.all(['127.0.0.21', '127.0.0.22', '127.0.0.23'].map((ip) => openRaw(server.sshPort, ip)));
 		const closedAfter = await within(Promise.all(sockets.map((s) => s.closed)), IDENT_TIMEOUT_SECONDS * 1000 + SLACK_MS, 'silent sockets closed');
 		for (const ms of closedAfter) expect(ms).toBeGreaterThanOrEqual(IDENT_TIMEOUT_SECONDS * 1000 - 100);
+		await waitFor(async () => server.output().includes(`no identification line within ${IDENT_TIMEOUT_SECONDS} s`), 5000, 50);
 	});
 
 	it(`closes a client that sent its ident but never authenticates ${LOGIN_GRACE_SECONDS} s after accept`, async () => {
