@@ -29,7 +29,6 @@ import type { AuthorizeRequest, AuthorizeResult, Grant, SessionRequest, StartRes
 export const REVOCATION_CHECK_INTERVAL_SECONDS = 2;
 const SWEEP_EVERY_HEARTBEATS = 12;
 
-
 /** Everything the core talks to, as interfaces (wired in ssh-gateway/start.ts). */
 export type GatewayCoreDeps = {
 	clock: Clock;
@@ -54,9 +53,18 @@ export function createGatewayCore(deps: GatewayCoreDeps) {
 	let revocationRunning = false;
 	let heartbeats = 0;
 
-	/** Per user, the connections they hold (granted or refused); per process. */
-	const heldBy = new Map<string, Set<GatewayConnection>>();
-	const holder = new WeakMap<GatewayConnection, string>();
+	/**
+	 * Per user, a slot per connection they hold (granted or refused), in this process. A slot is taken
+	 * before the first await of connect(), so concurrent handshakes of one user cannot overshoot.
+	 */
+	const heldBy = new Map<string, Set<object>>();
+	const slotOf = new WeakMap<GatewayConnection, { userId: string; slot: object }>();
+
+	function freeSlot(userId: string, slot: object) {
+		const held = heldBy.get(userId);
+		held?.delete(slot);
+		if (held?.size === 0) heldBy.delete(userId);
+	}
 
 	const authorizeDeps = {
 		directory,
@@ -68,11 +76,8 @@ export function createGatewayCore(deps: GatewayCoreDeps) {
 
 	function release(connection: GatewayConnection) {
 		connections.delete(connection);
-		const userId = holder.get(connection);
-		const held = userId === undefined ? undefined : heldBy.get(userId);
-		if (!held) return;
-		held.delete(connection);
-		if (held.size === 0) heldBy.delete(userId!);
+		const held = slotOf.get(connection);
+		if (held) freeSlot(held.userId, held.slot);
 	}
 
 	const host = {
@@ -166,17 +171,25 @@ export function createGatewayCore(deps: GatewayCoreDeps) {
 				if (owner.code === 'unknown_key') log.refused({ username: request.username, clientIp: request.clientIp, transport: request.transport }, owner);
 				return new GatewayConnection(host, request, owner);
 			}
-			if (request.credential.kind === 'key') await directory.touchKey(request.credential.fingerprint, clock.now());
-			const held = heldBy.get(owner.userId) ?? new Set<GatewayConnection>();
-			const result =
-				held.size >= config.sshMaxConnectionsPerUser
-					? rejections.connectionLimit(config.sshMaxConnectionsPerUser, held.size)
-					: await authorizeOwner(authorizeDeps, owner, request);
+			const held = heldBy.get(owner.userId) ?? new Set<object>();
+			heldBy.set(owner.userId, held);
+			const alreadyHeld = held.size;
+			const slot = {};
+			held.add(slot);
+			let result: AuthorizeResult;
+			try {
+				if (request.credential.kind === 'key') await directory.touchKey(request.credential.fingerprint, clock.now());
+				result =
+					alreadyHeld >= config.sshMaxConnectionsPerUser
+						? rejections.connectionLimit(config.sshMaxConnectionsPerUser, alreadyHeld)
+						: await authorizeOwner(authorizeDeps, owner, request);
+			} catch (err) {
+				freeSlot(owner.userId, slot);
+				throw err;
+			}
 			if (!result.ok && result.code === 'connection_limit') log.refused({ username: request.username, clientIp: request.clientIp, transport: request.transport }, result);
 			const connection = new GatewayConnection(host, request, result);
-			held.add(connection);
-			heldBy.set(owner.userId, held);
-			holder.set(connection, owner.userId);
+			slotOf.set(connection, { userId: owner.userId, slot });
 			if (result.ok) connections.add(connection);
 			return connection;
 		},

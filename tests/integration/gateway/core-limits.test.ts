@@ -66,6 +66,14 @@ describe('limits', () => {
 		expect((await core.connect(request(w.fingerprint, w.slug))).grant).not.toBeNull();
 	});
 
+	it('does not let concurrent handshakes of one user overshoot the connection cap', async () => {
+		const w = await fx.world();
+		const core = fx.makeCore({ sshMaxConnectionsPerUser: 2 }, 'connection-race');
+		const racing = await Promise.all(Array.from({ length: 6 }, () => core.connect(request(w.fingerprint, w.slug))));
+		expect(racing.filter((c) => c.grant !== null)).toHaveLength(2);
+		expect(racing.filter((c) => c.rejection?.code === 'connection_limit')).toHaveLength(4);
+	});
+
 	it('does not count rows that stopped heartbeating (a crashed process); heartbeats keep live rows fresh', async () => {
 		const w = await fx.world();
 		const old = new Date(Date.now() - 60_000);
