@@ -175,12 +175,17 @@ describe.skipIf(!hasDocker)('handshake timeouts and connection caps', () => {
 	});
 
 	it(`drops a new socket from any address beyond ${MAX_TOTAL} unauthenticated in total`, async () => {
+		const key = await userWithKey();
 		const addresses = ['127.0.0.4', '127.0.0.5', '127.0.0.6'];
 		for (let i = 0; i < MAX_TOTAL; i++) held.push(await admitted(server.sshPort, addresses[i % addresses.length]!));
 		try {
 			const over = await openRaw(server.sshPort, '127.0.0.7');
 			await within(over.closed, 1000, 'over-cap socket dropped');
 			expect(over.received()).toBe('');
+			// What a user sees then (the README's refusal table): a reset when its ident was already in flight.
+			const refused = await sshOnce(key);
+			expect(refused.code).toBe(255);
+			expect(refused.stderr).toMatch(/^kex_exchange_identification: (Connection closed by remote host|read: Connection reset by peer)\r\n$/);
 		} finally {
 			await releaseHeld();
 		}
