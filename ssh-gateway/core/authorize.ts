@@ -9,9 +9,9 @@
  * name is the slug, with the configured prefix (default `ocore-`) stripped, so `ocore-<slug>` and
  * `<slug>` both work; the unstripped name is tried too, for slugs that begin with the prefix.
  */
-import type { GatewayDirectory, LocatedInstance } from './directory';
-import { rejections } from './rejections';
-import type { AuthorizeRequest, AuthorizeResult } from './types';
+import type { GatewayDirectory, KeyOwner, LocatedInstance } from '../../src/lib/server/gateway-sessions/types';
+import { rejections, type Rejection } from './rejections';
+import type { AuthorizeRequest, AuthorizeResult, Credential } from './types';
 
 const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -40,18 +40,23 @@ async function findInstance(deps: AuthorizeDeps, username: string): Promise<Loca
 	return null;
 }
 
-export async function authorize(deps: AuthorizeDeps, request: AuthorizeRequest): Promise<AuthorizeResult> {
-	const { credential } = request;
-	const owner =
-		credential.kind === 'key'
-			? await deps.directory.findKeyOwner(credential.fingerprint)
-			: await deps.directory.findUser(credential.userId);
-	if (!owner) {
-		return credential.kind === 'key'
-			? rejections.unknownKey(credential.fingerprint)
-			: rejections.accessRevoked(`user ${credential.userId} does not exist`);
-	}
+/** Who the credential belongs to, or the refusal for a credential nobody holds. */
+export async function identify(deps: Pick<AuthorizeDeps, 'directory'>, credential: Credential): Promise<KeyOwner | Rejection> {
+	const owner = credential.kind === 'key' ? await deps.directory.findKeyOwner(credential.fingerprint) : await deps.directory.findUser(credential.userId);
+	if (owner) return owner;
+	return credential.kind === 'key'
+		? rejections.unknownKey(credential.fingerprint)
+		: rejections.accessRevoked(`user ${credential.userId} does not exist`);
+}
 
+export async function authorize(deps: AuthorizeDeps, request: AuthorizeRequest): Promise<AuthorizeResult> {
+	const owner = await identify(deps, request.credential);
+	return 'ok' in owner ? owner : authorizeOwner(deps, owner, request);
+}
+
+/** The rest of the checks, for a credential already identified. */
+export async function authorizeOwner(deps: AuthorizeDeps, owner: KeyOwner, request: AuthorizeRequest): Promise<AuthorizeResult> {
+	const { credential } = request;
 	if (/%[a-zA-Z%]/.test(request.username)) return rejections.unexpandedUsername(request.username);
 	const located = await findInstance(deps, request.username);
 	if (!located) return rejections.instanceNotFound(request.username, 'no instance has this slug');

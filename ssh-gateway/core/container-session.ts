@@ -10,13 +10,12 @@
  */
 import { Transform, type Readable, type TransformCallback, type Writable } from 'node:stream';
 import type { Clock } from '../../src/lib/server/clock';
-import type { Database } from '../../src/lib/server/db/client';
 import type { ContainerBackend, ContainerExec, ContainerRef } from '../../src/lib/server/containers/container-backend';
-import { auditSessionEnded, auditSessionStarted } from './audit';
+import { sessionEndedRow, sessionStartedRow, type AuditSink } from '../../src/lib/server/gateway-sessions/audit';
+import type { SessionStore } from '../../src/lib/server/gateway-sessions/types';
 import { classify, commandFor, signalFromStatus } from './commands';
 import type { GatewayLog } from './log';
 import { startRecording, type RecordingDeps, type SessionRecorder } from './recording';
-import type { SessionRegistry } from './registry';
 import { rejections, type RefusalScope } from './rejections';
 import type { ContainerSession, EndReason, Grant, RecordedKind, SessionExit, SessionRequest, StartResult } from './types';
 
@@ -30,10 +29,10 @@ export type LiveSession = {
 };
 
 export type OpenSessionDeps = {
-	db: Database;
 	clock: Clock;
 	backend: ContainerBackend;
-	registry: SessionRegistry;
+	sessions: SessionStore;
+	audit: AuditSink;
 	recording: RecordingDeps;
 	maxSessionsPerUser: number;
 	sftpServerPath: string;
@@ -107,7 +106,7 @@ export async function openContainerSession(deps: OpenSessionDeps, grant: Grant, 
 		kind,
 		command
 	};
-	const slot = await deps.registry.tryOpen(row, deps.maxSessionsPerUser);
+	const slot = await deps.sessions.tryOpen(row, deps.maxSessionsPerUser);
 	if (!slot.ok) return { ...rejections.sessionLimit(deps.maxSessionsPerUser, slot.open), scope: scopeOf(grant) };
 
 	const env: Record<string, string> = { ...request.env };
@@ -123,11 +122,11 @@ export async function openContainerSession(deps: OpenSessionDeps, grant: Grant, 
 		});
 	} catch (err) {
 		const rejection = await failedToStart(deps, ref, grant, err);
-		await deps.registry.close(slot.id, { bytesIn: 0, bytesOut: 0, exitStatus: null, endReason: 'error' });
+		await deps.sessions.close(slot.id, { bytesIn: 0, bytesOut: 0, exitStatus: null, endReason: 'error' });
 		return { ...rejection, scope: scopeOf(grant) };
 	}
 
-	await auditSessionStarted(deps.db, grant, { id: slot.id, kind, command, pty: request.pty !== undefined }, slot.startedAt);
+	await deps.audit.append(sessionStartedRow(grant, { id: slot.id, kind, command, pty: request.pty !== undefined }), slot.startedAt);
 	const recorder = await startRecording(deps.recording, {
 		sessionId: slot.id,
 		orgId: grant.org.id,
@@ -169,9 +168,10 @@ export async function openContainerSession(deps: OpenSessionDeps, grant: Grant, 
 			const endedAt = deps.clock.now();
 			const totals = { bytesIn: bytesIn.bytes, bytesOut: bytesOut.bytes, exitStatus: result.exitCode, endReason: result.reason };
 			try {
-				await deps.registry.close(slot.id, totals);
+				const { wasOpen } = await deps.sessions.close(slot.id, totals);
 				await recorder?.finish(endedAt);
-				await auditSessionEnded(deps.db, grant, { id: slot.id, kind, startedAt: slot.startedAt, ...totals }, result, endedAt);
+				// A row a sweep closed already has its session_ended row: one per session.
+				if (wasOpen) await deps.audit.append(sessionEndedRow(grant, { id: slot.id, kind, startedAt: slot.startedAt, ...totals }, result, endedAt), endedAt);
 			} catch (err) {
 				deps.log.error('could not record the end of a session', { sessionId: slot.id, error: String(err) });
 			}

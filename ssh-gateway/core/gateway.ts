@@ -8,62 +8,77 @@
  * gateway_sessions rows every ~5 s, and the revocation watcher every ~2 s, which closes the
  * connections of users whose key, membership or view:instances permission went away.
  */
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Clock } from '../../src/lib/server/clock';
 import type { AppConfig } from '../../src/lib/server/config';
-import type { Database } from '../../src/lib/server/db/client';
 import type { ContainerBackend } from '../../src/lib/server/containers/container-backend';
-import { auditSessionRefused } from './audit';
-import { authorize } from './authorize';
+import { sessionRefusedRow, type AuditSink } from '../../src/lib/server/gateway-sessions/audit';
+import {
+	HEARTBEAT_INTERVAL_SECONDS,
+	type GatewayDirectory,
+	type RecordingRows,
+	type SessionStore
+} from '../../src/lib/server/gateway-sessions/types';
+import { authorize, authorizeOwner, identify } from './authorize';
 import { classify } from './commands';
 import { GatewayConnection } from './connection';
 import { openContainerSession, type LiveSession } from './container-session';
-import { databaseDirectory, type GatewayDirectory } from './directory';
 import { gatewayLog, type GatewayLog } from './log';
-import { HEARTBEAT_INTERVAL_SECONDS, SessionRegistry } from './registry';
-import type { Rejection } from './rejections';
+import { rejections, type Rejection } from './rejections';
 import type { AuthorizeRequest, AuthorizeResult, Grant, SessionRequest, StartResult } from './types';
 
 export const REVOCATION_CHECK_INTERVAL_SECONDS = 2;
 const SWEEP_EVERY_HEARTBEATS = 12;
 
-
+/** Everything the core talks to, as interfaces (wired in ssh-gateway/start.ts). */
 export type GatewayCoreDeps = {
-	db: Database;
 	clock: Clock;
 	config: AppConfig;
 	backend: ContainerBackend;
-	directory?: GatewayDirectory;
+	/** The session registry (gateway_sessions); its gatewayId names this process's rows. */
+	sessions: SessionStore;
+	recordingRows: RecordingRows;
+	directory: GatewayDirectory;
+	audit: AuditSink;
 	log?: GatewayLog;
-	/** Identifies this process's rows in gateway_sessions. */
-	gatewayId?: string;
 };
 
 export type GatewayCore = ReturnType<typeof createGatewayCore>;
 
 export function createGatewayCore(deps: GatewayCoreDeps) {
-	const { db, clock, config, backend } = deps;
+	const { clock, config, backend, sessions, directory, audit } = deps;
 	const log = deps.log ?? gatewayLog;
-	const directory = deps.directory ?? databaseDirectory({ db, config });
-	const gatewayId = deps.gatewayId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-	const registry = new SessionRegistry(db, clock, gatewayId);
 	const connections = new Set<GatewayConnection>();
 	const live = new Set<LiveSession>();
 	const timers: NodeJS.Timeout[] = [];
 	let revocationRunning = false;
 	let heartbeats = 0;
 
-	const authorizeRequest = (request: AuthorizeRequest): Promise<AuthorizeResult> =>
-		authorize(
-			{
-				directory,
-				usernamePrefix: config.sshUsernamePrefix,
-				maxSessionsPerUser: config.sshMaxSessionsPerUser,
-				countOpenSessions: (userId) => registry.countOpen(userId)
-			},
-			request
-		);
+	/**
+	 * Per user, a slot per connection they hold (granted or refused), in this process. A slot is taken
+	 * before the first await of connect(), so concurrent handshakes of one user cannot overshoot.
+	 */
+	const heldBy = new Map<string, Set<object>>();
+	const slotOf = new WeakMap<GatewayConnection, { userId: string; slot: object }>();
+
+	function freeSlot(userId: string, slot: object) {
+		const held = heldBy.get(userId);
+		held?.delete(slot);
+		if (held?.size === 0) heldBy.delete(userId);
+	}
+
+	const authorizeDeps = {
+		directory,
+		usernamePrefix: config.sshUsernamePrefix,
+		maxSessionsPerUser: config.sshMaxSessionsPerUser,
+		countOpenSessions: (userId: string) => sessions.countOpen(userId)
+	};
+	const authorizeRequest = (request: AuthorizeRequest): Promise<AuthorizeResult> => authorize(authorizeDeps, request);
+
+	function release(connection: GatewayConnection) {
+		connections.delete(connection);
+		const held = slotOf.get(connection);
+		if (held) freeSlot(held.userId, held.slot);
+	}
 
 	const host = {
 		idleTimeoutSeconds: config.sshIdleTimeoutSeconds,
@@ -77,30 +92,25 @@ export function createGatewayCore(deps: GatewayCoreDeps) {
 			const { user, org, instance } = rejection.scope;
 			if (rejection.code === 'session_limit') {
 				// A closed row with reason `limit`: the refusal shows in the instance's session history.
-				await registry.recordRefused(
+				await sessions.recordRefused(
 					{ userId: user.id, orgId: org.id, instanceId: instance.id, instanceSlug: instance.slug, keyFingerprint, transport, clientIp, kind, command },
 					'limit'
 				);
 			}
-			await auditSessionRefused(
-				db,
-				{ ...rejection.scope, keyFingerprint, clientIp, transport, clientSoftware: connection.request.clientSoftware ?? null },
-				rejection,
-				{ kind, command },
-				clock.now()
-			);
+			const subject = { ...rejection.scope, keyFingerprint, clientIp, transport, clientSoftware: connection.request.clientSoftware ?? null };
+			await audit.append(sessionRefusedRow(subject, rejection, { kind, command }), clock.now());
 		},
 		authorize: authorizeRequest,
-		forget: (connection: GatewayConnection) => connections.delete(connection),
+		forget: release,
 		openSession: (connection: GatewayConnection, grant: Grant, request: SessionRequest): Promise<StartResult> =>
 			openContainerSession(
 				{
-					db,
 					clock,
 					backend,
-					registry,
+					sessions,
+					audit,
 					log,
-					recording: { db, dataDir: config.dataDir, mode: config.sessionRecording, includeInput: config.sessionRecordingInput },
+					recording: { rows: deps.recordingRows, dataDir: config.dataDir, mode: config.sessionRecording, includeInput: config.sessionRecordingInput },
 					maxSessionsPerUser: config.sshMaxSessionsPerUser,
 					sftpServerPath: config.sshSftpServerPath,
 					onActivity: () => connection.touch(),
@@ -145,23 +155,48 @@ export function createGatewayCore(deps: GatewayCoreDeps) {
 	}
 
 	return {
-		gatewayId,
-		registry,
+		gatewayId: sessions.gatewayId,
+		sessions,
 		directory,
 		authorize: authorizeRequest,
 
-		/** Authorizes a new client connection; a refused known user still gets a connection (to hear why). */
+		/**
+		 * Authorizes a new client connection; a refused known user still gets a connection (to hear why).
+		 * Every connection of a known user counts against SSH_MAX_CONNECTIONS_PER_USER until it closes,
+		 * granted or refused, so nothing a user holds is unbounded.
+		 */
 		async connect(request: AuthorizeRequest): Promise<GatewayConnection> {
-			const result = await authorizeRequest(request);
-			if (request.credential.kind === 'key' && (result.ok || result.code !== 'unknown_key')) {
-				await directory.touchKey(request.credential.fingerprint, clock.now());
+			const owner = await identify({ directory }, request.credential);
+			if ('ok' in owner) {
+				if (owner.code === 'unknown_key') log.refused({ username: request.username, clientIp: request.clientIp, transport: request.transport }, owner);
+				return new GatewayConnection(host, request, owner);
 			}
-			if (!result.ok && result.code === 'unknown_key') {
-				log.refused({ username: request.username, clientIp: request.clientIp, transport: request.transport }, result);
+			const held = heldBy.get(owner.userId) ?? new Set<object>();
+			heldBy.set(owner.userId, held);
+			const alreadyHeld = held.size;
+			const slot = {};
+			held.add(slot);
+			let result: AuthorizeResult;
+			try {
+				if (request.credential.kind === 'key') await directory.touchKey(request.credential.fingerprint, clock.now());
+				result =
+					alreadyHeld >= config.sshMaxConnectionsPerUser
+						? rejections.connectionLimit(config.sshMaxConnectionsPerUser, alreadyHeld)
+						: await authorizeOwner(authorizeDeps, owner, request);
+			} catch (err) {
+				freeSlot(owner.userId, slot);
+				throw err;
 			}
+			if (!result.ok && result.code === 'connection_limit') log.refused({ username: request.username, clientIp: request.clientIp, transport: request.transport }, result);
 			const connection = new GatewayConnection(host, request, result);
+			slotOf.set(connection, { userId: owner.userId, slot });
 			if (result.ok) connections.add(connection);
 			return connection;
+		},
+
+		/** Authenticated connections the user holds on this process. */
+		connectionsHeldBy(userId: string): number {
+			return heldBy.get(userId)?.size ?? 0;
 		},
 
 		get liveSessionCount() {
@@ -170,8 +205,8 @@ export function createGatewayCore(deps: GatewayCoreDeps) {
 
 		start(): void {
 			every(HEARTBEAT_INTERVAL_SECONDS, async () => {
-				await registry.heartbeat();
-				if (++heartbeats % SWEEP_EVERY_HEARTBEATS === 1) await registry.sweepAbandoned();
+				await sessions.heartbeat();
+				if (++heartbeats % SWEEP_EVERY_HEARTBEATS === 1) await sessions.sweepAbandoned();
 			}, 'heartbeat');
 			every(REVOCATION_CHECK_INTERVAL_SECONDS, async () => {
 				if (revocationRunning) return;

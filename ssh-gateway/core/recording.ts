@@ -15,9 +15,7 @@ import { once } from 'node:events';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { eq } from 'drizzle-orm';
-import type { Database } from '../../src/lib/server/db/client';
-import { sessionRecordings } from '../../src/lib/server/db/schema';
+import type { RecordingRows } from '../../src/lib/server/gateway-sessions/types';
 import type { PtyRequest, RecordedKind } from './types';
 
 export type RecordingMode = 'off' | 'metadata' | 'full';
@@ -46,7 +44,7 @@ export type RecordingTarget = {
 };
 
 export type RecordingDeps = {
-	db: Database;
+	rows: RecordingRows;
 	dataDir: string;
 	mode: RecordingMode;
 	includeInput: boolean;
@@ -66,23 +64,17 @@ export async function startRecording(deps: RecordingDeps, target: RecordingTarge
 	if (deps.mode === 'off') return null;
 	const full = deps.mode === 'full' && isTerminalKind(target.kind);
 	const file = full ? recordingPath(deps.dataDir, target.instanceId, target.sessionId) : null;
-	const [row] = await deps.db
-		.insert(sessionRecordings)
-		.values({
-			gatewaySessionId: target.sessionId,
-			orgId: target.orgId,
-			instanceId: target.instanceId,
-			userId: target.userId,
-			mode: full ? 'full' : 'metadata',
-			includesInput: full && deps.includeInput,
-			path: file,
-			startedAt: target.startedAt
-		})
-		.returning({ id: sessionRecordings.id });
-	const recordingId = row!.id;
-	const finishRow = async (endedAt: Date, sizeBytes: number) => {
-		await deps.db.update(sessionRecordings).set({ endedAt, sizeBytes }).where(eq(sessionRecordings.id, recordingId));
-	};
+	const recordingId = await deps.rows.start({
+		gatewaySessionId: target.sessionId,
+		orgId: target.orgId,
+		instanceId: target.instanceId,
+		userId: target.userId,
+		mode: full ? 'full' : 'metadata',
+		includesInput: full && deps.includeInput,
+		path: file,
+		startedAt: target.startedAt
+	});
+	const finishRow = (endedAt: Date, sizeBytes: number) => deps.rows.finish(recordingId, endedAt, sizeBytes);
 	if (!file) {
 		return {
 			output: () => true,

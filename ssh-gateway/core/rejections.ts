@@ -11,6 +11,7 @@ export type RejectionCode =
 	| 'instance_stopped'
 	| 'permission_denied'
 	| 'session_limit'
+	| 'connection_limit'
 	| 'access_revoked'
 	| 'sftp_unavailable'
 	| 'unsupported_request'
@@ -57,6 +58,12 @@ export const rejections = {
 			'session_limit',
 			`Session limit reached: at most ${max} concurrent sessions per user`,
 			`the user has ${open} open gateway sessions (limit ${max})`
+		),
+	connectionLimit: (max: number, open: number) =>
+		reject(
+			'connection_limit',
+			`Connection limit reached: at most ${max} concurrent connections per user`,
+			`the user holds ${open} authenticated connections to this gateway process (limit ${max})`
 		),
 	accessRevoked: (why: string) => reject('access_revoked', 'Access revoked', why),
 	sftpUnavailable: (path: string) =>

@@ -5,18 +5,14 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import type { DockerEndpoint, ExecSignal } from '../../src/lib/server/containers/container-backend';
+import type { EndReason, RecordedKind, Transport } from '../../src/lib/server/gateway-sessions/types';
+import type { GatewayInstance } from '../../src/lib/server/instances/gateway';
 import type { Rejection } from './rejections';
 
-export type Transport = 'ssh' | 'websocket';
-
-/** How the session ended: the end_reason column and the ssh.session_ended audit row. */
-export type EndReason = 'closed' | 'idle_timeout' | 'revoked' | 'limit' | 'error';
+export type { EndReason, GatewayInstance, RecordedKind, Transport };
 
 /** What the client asked to run. `command` is the exec command line or the subsystem name. */
 export type SessionKind = 'shell' | 'exec' | 'subsystem';
-
-/** The finer kind stored on gateway_sessions: file transfers are told apart from interactive use. */
-export type RecordedKind = 'shell' | 'exec' | 'sftp' | 'scp' | 'rsync' | 'subsystem';
 
 export type PtyRequest = { term: string; cols: number; rows: number };
 
@@ -39,15 +35,6 @@ export type AuthorizeRequest = {
 	transport: Transport;
 	/** The client's software banner (e.g. `SSH-2.0-OpenSSH_9.2p1`), recorded in the audit row. */
 	clientSoftware?: string | null;
-};
-
-export type GatewayInstance = {
-	id: string;
-	slug: string;
-	orgId: string;
-	serverId: string;
-	container: string;
-	status: 'provisioning' | 'running' | 'stopped';
 };
 
 /** Everything needed to open container sessions for one authorized client. */

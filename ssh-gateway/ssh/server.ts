@@ -3,8 +3,14 @@
  * gateway core for a connection, and maps session channels onto it (ssh-gateway/ssh/session.ts).
  *
  * Policy:
- * - public key only (see auth.ts); at most MAX_AUTH_ATTEMPTS attempts and LOGIN_GRACE_SECONDS to
- *   finish authenticating, then the connection is dropped;
+ * - the TCP listener is ours, not ssh2's: every accepted socket passes admission.ts first (caps on
+ *   unauthenticated connections per address and in total, the identification line within
+ *   SSH_IDENT_TIMEOUT_SECONDS and authentication within SSH_LOGIN_GRACE_SECONDS of accept), and only
+ *   then is handed to ssh2 (Server.injectSocket), which would otherwise wait for the ident forever;
+ * - public key only (see auth.ts); at most MAX_AUTH_ATTEMPTS attempts;
+ * - a user holds at most SSH_MAX_CONNECTIONS_PER_USER authenticated connections (the core counts
+ *   them); beyond it the connection authenticates, hears `Connection limit reached` on its first
+ *   session channel and is dropped after HANG_UP_GRACE_MS whether or not it opened one;
  * - an unknown key fails like any SSH server fails it (`Permission denied (publickey)`); a known
  *   key whose user is refused by policy authenticates, and the refusal line is printed on the
  *   first session channel, after which the connection ends;
@@ -12,18 +18,18 @@
  *   refused; only session channels exist;
  * - the idle timeout and revocation end the connection with the core's message on stderr.
  */
-import type { Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import ssh2, { type Connection, type PublicKeyAuthContext } from 'ssh2';
 import type { GatewayConnection } from '../core/connection';
 import type { GatewayCore } from '../core/gateway';
 import type { GatewayLog } from '../core/log';
+import { createAdmission, type Admission, type AdmissionLimits } from './admission';
 import { gatewayAlgorithms } from './algorithms';
 import { checkPublicKey } from './auth';
 import { loadHostKeys, serverHostKeys, type HostKey } from './host-keys';
 import { bindSession } from './session';
 
 export const MAX_AUTH_ATTEMPTS = 10;
-export const LOGIN_GRACE_SECONDS = 30;
 /** After a refusal or a forced end, the client gets this long to hang up before it is disconnected. */
 const HANG_UP_GRACE_MS = 2000;
 
@@ -33,6 +39,7 @@ export type SshGatewayOptions = {
 	host: string;
 	port: number;
 	log: GatewayLog;
+	limits: AdmissionLimits;
 };
 
 export type SshGateway = {
@@ -41,11 +48,22 @@ export type SshGateway = {
 	close(): Promise<void>;
 };
 
-function handleClient(client: Connection, info: { ip: string; header: { identRaw: string } }, options: SshGatewayOptions) {
+/** ssh2 does not expose a client's socket; it keeps it as `_sock`. */
+function socketOf(client: Connection): Socket | undefined {
+	return (client as unknown as { _sock?: Socket })._sock;
+}
+
+function handleClient(
+	client: Connection,
+	info: { ip: string; header: { identRaw: string } },
+	options: SshGatewayOptions,
+	admission: Admission | undefined
+) {
 	const { core } = options;
+	admission?.identified();
 	// Small packets (window adjustments, keystrokes) must not wait for Nagle's algorithm: with it, an
-	// upload stalls on every window adjustment (measured: 3x slower). ssh2 does not expose the socket.
-	(client as unknown as { _sock?: Socket })._sock?.setNoDelay?.(true);
+	// upload stalls on every window adjustment (measured: 3x slower).
+	socketOf(client)?.setNoDelay?.(true);
 	let connection: GatewayConnection | undefined;
 	let attempts = 0;
 	let ended = false;
@@ -53,19 +71,17 @@ function handleClient(client: Connection, info: { ip: string; header: { identRaw
 
 	const hangUp = (delayMs: number) => {
 		const timer = setTimeout(() => {
-			if (!ended) client.end();
+			if (ended) return;
+			client.end();
+			// A client that never closes its side does not keep the socket.
+			setTimeout(() => socketOf(client)?.destroy(), HANG_UP_GRACE_MS).unref();
 		}, delayMs);
 		timer.unref();
 	};
-	const grace = setTimeout(() => {
-		if (!connection) client.end();
-	}, LOGIN_GRACE_SECONDS * 1000);
-	grace.unref();
 
 	client.on('error', () => {});
 	client.on('close', () => {
 		ended = true;
-		clearTimeout(grace);
 		connection?.close('closed');
 	});
 
@@ -108,7 +124,9 @@ function handleClient(client: Connection, info: { ip: string; header: { identRaw
 	}
 
 	client.on('ready', () => {
-		clearTimeout(grace);
+		admission?.authenticated();
+		// Over the per-user cap: the first session channel says so; the connection goes either way.
+		if (connection?.rejection?.code === 'connection_limit') hangUp(HANG_UP_GRACE_MS);
 		client.on('session', (accept) => {
 			const session = accept();
 			const token = {};
@@ -128,14 +146,26 @@ function handleClient(client: Connection, info: { ip: string; header: { identRaw
 
 export async function startSshGateway(options: SshGatewayOptions): Promise<SshGateway> {
 	const hostKeys = loadHostKeys(options.dataDir);
-	const server = new ssh2.Server(
-		{ hostKeys: serverHostKeys(hostKeys), algorithms: gatewayAlgorithms(), ident: 'oCore' },
-		(client, info) => handleClient(client, info, options)
-	);
+	const admission = createAdmission(options.limits, options.log);
+	const admitted = new WeakMap<Socket, Admission>();
+	/** Accepted sockets whose identification line has not arrived: no ssh2 client to end politely. */
+	const silent = new Set<Socket>();
 	const clients = new Set<Connection>();
-	server.on('connection', (client) => {
+	const ssh = new ssh2.Server({ hostKeys: serverHostKeys(hostKeys), algorithms: gatewayAlgorithms(), ident: 'oCore' }, (client, info) => {
+		const socket = socketOf(client);
+		if (socket) silent.delete(socket);
 		clients.add(client);
 		client.on('close', () => clients.delete(client));
+		handleClient(client, info, options, socket ? admitted.get(socket) : undefined);
+	});
+	ssh.on('error', (err: Error) => options.log.error('ssh server error', { error: err.message }));
+	const server = createServer((socket) => {
+		const passage = admission.admit(socket);
+		if (!passage) return;
+		admitted.set(socket, passage);
+		silent.add(socket);
+		socket.once('close', () => silent.delete(socket));
+		ssh.injectSocket(socket);
 	});
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
@@ -153,8 +183,10 @@ export async function startSshGateway(options: SshGatewayOptions): Promise<SshGa
 		hostKeys,
 		async close() {
 			await options.core.stop();
+			const closing = new Promise<void>((resolve) => server.close(() => resolve()));
 			for (const client of clients) client.end();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
+			for (const socket of silent) socket.destroy();
+			await closing;
 		}
 	};
 }

@@ -103,7 +103,14 @@ function memory(): MemorySample {
  * collector can be run before each reading; the clients are stock `ssh` processes, outside it.
  */
 async function measureMemory(container: TestContainer, sessions: number) {
-	const app = await createTestApp({ SSH_MAX_SESSIONS_PER_USER: String(sessions + 10), SSH_IDLE_TIMEOUT_SECONDS: '3600', SESSION_RECORDING: 'metadata' });
+	// One user opens every session, each on its own connection, ten handshakes at a time from one address.
+	const app = await createTestApp({
+		SSH_MAX_SESSIONS_PER_USER: String(sessions + 10),
+		SSH_MAX_CONNECTIONS_PER_USER: String(sessions + 10),
+		SSH_MAX_UNAUTHENTICATED_PER_IP: '50',
+		SSH_IDLE_TIMEOUT_SECONDS: '3600',
+		SESSION_RECORDING: 'metadata'
+	});
 	const gateway = await startGateway(app, { port: 0, host: '127.0.0.1', log: silentGatewayLog });
 	const children: ReturnType<typeof spawn>[] = [];
 	try {
@@ -157,6 +164,7 @@ async function main() {
 	const work = mkdtempSync(path.join(tmpdir(), 'ocore-bench-'));
 	const server = await startOcoreProcess({
 		SSH_MAX_SESSIONS_PER_USER: String(SESSIONS + 50),
+		SSH_MAX_CONNECTIONS_PER_USER: String(SESSIONS + 50),
 		SSH_IDLE_TIMEOUT_SECONDS: '3600',
 		SESSION_RECORDING: 'metadata',
 		ADMIN_EMAILS: ADMIN,

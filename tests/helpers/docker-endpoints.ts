@@ -15,6 +15,7 @@ import path from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
 import type { DockerEndpoint } from '../../src/lib/server/containers/container-backend';
 import { DOCKER_SOCKET_PATH } from './docker';
+import { waitFor } from './ssh';
 
 const SSHD = '/usr/sbin/sshd';
 
@@ -189,11 +190,8 @@ export async function startSshDockerHost(): Promise<RemoteEngine & { hostKeyFing
 	const child: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', f('sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
 	let log = '';
 	child.stderr?.on('data', (d) => (log += d));
-	const deadline = Date.now() + 10_000;
-	while (!log.includes('Server listening')) {
-		if (child.exitCode !== null || Date.now() > deadline) throw new Error(`sshd did not start: ${log}`);
-		await new Promise((r) => setTimeout(r, 50));
-	}
+	await waitFor(async () => log.includes('Server listening') || child.exitCode !== null, 10_000, 50).catch(() => false);
+	if (!log.includes('Server listening')) throw new Error(`sshd did not start: ${log}`);
 	return {
 		hostKeyFingerprint: fingerprint,
 		privateKey: readFileSync(f('client_key'), 'utf8'),

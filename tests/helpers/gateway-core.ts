@@ -7,10 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { gatewaySessions, instances, servers, sshKeys } from '../../src/lib/server/db/schema';
 import { addMember } from '../../src/lib/server/orgs/members';
-import { createGatewayCore, type GatewayCore } from '../../ssh-gateway/core/gateway';
+import type { GatewayCore } from '../../ssh-gateway/core/gateway';
 import { silentGatewayLog } from '../../ssh-gateway/core/log';
 import type { AuthorizeRequest } from '../../ssh-gateway/core/types';
+import { wireGatewayCore } from '../../ssh-gateway/start';
 import { createTestApp, type TestApp } from './app';
+import { waitFor } from './ssh';
 import { FakeContainerBackend } from './fake-container-backend';
 import { acting, insertUser, orgWithOwner, uniqueSlug, type TestUser } from './orgs';
 
@@ -26,7 +28,10 @@ export async function coreFixture(env: Record<string, string> = {}) {
 	const cores: GatewayCore[] = [];
 
 	function makeCore(overrides: Partial<TestApp['config']> = {}, gatewayId?: string): GatewayCore {
-		const core = createGatewayCore({ db: app.db, clock: app.clock, config: { ...app.config, ...overrides }, backend, log: silentGatewayLog, gatewayId });
+		const core = wireGatewayCore(
+			{ db: app.db, clock: app.clock, config: { ...app.config, ...overrides }, containers: backend },
+			{ log: silentGatewayLog, gatewayId }
+		);
 		cores.push(core);
 		return core;
 	}
@@ -61,13 +66,11 @@ export async function coreFixture(env: Record<string, string> = {}) {
 	}
 
 	/** The session's row once the gateway has closed it (written just after the exit settles). */
-	async function closedRow(id: string) {
-		for (let i = 0; i < 100; i++) {
+	function closedRow(id: string) {
+		return eventually(async () => {
 			const [row] = await app.db.select().from(gatewaySessions).where(eq(gatewaySessions.id, id));
-			if (row?.endedAt) return row;
-			await new Promise((r) => setTimeout(r, 50));
-		}
-		throw new Error('session row not closed');
+			return row?.endedAt ? row : null;
+		});
 	}
 
 	async function close() {
@@ -82,13 +85,7 @@ export function request(fp: string, username: string): AuthorizeRequest {
 	return { credential: { kind: 'key', fingerprint: fp }, username, clientIp: '192.0.2.7', transport: 'ssh', clientSoftware: 'SSH-2.0-test' };
 }
 
-/** Polls until `probe` returns something truthy. */
-export async function eventually<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 5000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error('condition not met in time');
-		await new Promise((r) => setTimeout(r, 50));
-	}
+/** Polls until `probe` returns something truthy (the suite's one poll helper, at a 50 ms pace). */
+export function eventually<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 5000): Promise<T> {
+	return waitFor(probe, timeoutMs, 50);
 }

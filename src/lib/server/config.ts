@@ -52,6 +52,14 @@ const envSchema = z.object({
 	SSH_ENABLED: booleanFromEnv.default(true),
 	SSH_IDLE_TIMEOUT_SECONDS: positiveSeconds.default(15 * 60),
 	SSH_MAX_SESSIONS_PER_USER: z.coerce.number().int().positive().default(5),
+	/** Authenticated SSH connections one user may hold at once (sessions are counted apart). */
+	SSH_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().positive().default(10),
+	/** TCP connections not yet authenticated, per source address (IPv6: per /64) and in total. */
+	SSH_MAX_UNAUTHENTICATED_PER_IP: z.coerce.number().int().positive().default(10),
+	SSH_MAX_UNAUTHENTICATED: z.coerce.number().int().positive().default(200),
+	/** From accept: the client's identification line, then authentication, must arrive within these. */
+	SSH_IDENT_TIMEOUT_SECONDS: positiveSeconds.default(10),
+	SSH_LOGIN_GRACE_SECONDS: positiveSeconds.default(30),
 	SSH_SFTP_SERVER_PATH: z.string().default('/usr/lib/openssh/sftp-server'),
 	SESSION_RECORDING: z.enum(['off', 'metadata', 'full']).default('metadata'),
 	SESSION_RECORDING_INPUT: booleanFromEnv.default(false),
@@ -94,6 +102,11 @@ export type AppConfig = {
 	sshEnabled: boolean;
 	sshIdleTimeoutSeconds: number;
 	sshMaxSessionsPerUser: number;
+	sshMaxConnectionsPerUser: number;
+	sshMaxUnauthenticatedPerIp: number;
+	sshMaxUnauthenticated: number;
+	sshIdentTimeoutSeconds: number;
+	sshLoginGraceSeconds: number;
 	sshSftpServerPath: string;
 	sessionRecording: 'off' | 'metadata' | 'full';
 	sessionRecordingInput: boolean;
@@ -201,6 +214,11 @@ export function loadConfig(
 		sshEnabled: e.SSH_ENABLED,
 		sshIdleTimeoutSeconds: e.SSH_IDLE_TIMEOUT_SECONDS,
 		sshMaxSessionsPerUser: e.SSH_MAX_SESSIONS_PER_USER,
+		sshMaxConnectionsPerUser: e.SSH_MAX_CONNECTIONS_PER_USER,
+		sshMaxUnauthenticatedPerIp: e.SSH_MAX_UNAUTHENTICATED_PER_IP,
+		sshMaxUnauthenticated: e.SSH_MAX_UNAUTHENTICATED,
+		sshIdentTimeoutSeconds: e.SSH_IDENT_TIMEOUT_SECONDS,
+		sshLoginGraceSeconds: e.SSH_LOGIN_GRACE_SECONDS,
 		sshSftpServerPath: e.SSH_SFTP_SERVER_PATH,
 		sessionRecording: e.SESSION_RECORDING,
 		sessionRecordingInput: e.SESSION_RECORDING_INPUT,

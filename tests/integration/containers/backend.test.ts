@@ -12,6 +12,7 @@ import { ContainerBackendError, isContainerBackendError } from '../../../src/lib
 import { createDockerodeBackend } from '../../../src/lib/server/containers/dockerode-backend';
 import { DOCKER_SOCKET_PATH, ensureTestImage, removeTestContainers, requireDocker, startTestContainer } from '../../helpers/docker';
 import { sshEngineUnavailableReason, startSshDockerHost, startTlsDockerProxy, type RemoteEngine } from '../../helpers/docker-endpoints';
+import { waitFor } from '../../helpers/ssh';
 
 const hasDocker = await requireDocker('Docker backend tests');
 const sshUnavailable = sshEngineUnavailableReason();
@@ -134,6 +135,8 @@ describe.skipIf(!hasDocker).each(variants)('dockerode backend over $label', ({ s
 		const head = await backend.exec(ref(), { cmd: ['head', '-c', String(FIFTY_MIB), '/tmp/big'], tty: false });
 		head.stdin.end();
 		head.stderr?.resume();
+		await waitFor(async () => head.stdout.readableLength > 0, 10_000, 50);
+		// Nothing to wait for: over this second of not reading, what waits in our streams must stay small.
 		await new Promise((r) => setTimeout(r, 1_000));
 		const waiting = head.stdout.readableLength;
 		expect(waiting).toBeLessThan(1024 * 1024);
@@ -149,15 +152,22 @@ describe.skipIf(!hasDocker).each(variants)('dockerode backend over $label', ({ s
 	}, 120_000);
 
 	it.skipIf(skip)('close() ends a running exec and its children, which Docker alone would leave running', async () => {
+		const processes = async () => {
+			const ps = await backend.exec(ref(), { cmd: ['sh', '-c', 'cat /proc/[0-9]*/cmdline | tr "\\0" " "'], tty: false });
+			ps.stdin.end();
+			return (await collect(ps)).stdout;
+		};
 		const sleeper = await backend.exec(ref(), { cmd: ['sh', '-c', 'sleep 300 & sleep 301'], tty: true });
 		sleeper.stdout.resume();
-		await new Promise((r) => setTimeout(r, 300));
+		// Started: both sleeps run (each name also shows once in the shell's own command line).
+		await waitFor(async () => {
+			const seen = await processes();
+			return seen.split('sleep 300').length > 2 && seen.split('sleep 301').length > 2;
+		}, 10_000, 100);
 		sleeper.close();
 		expect((await sleeper.wait()).exitCode).not.toBe(0);
-		await new Promise((r) => setTimeout(r, 1_500)); // the KILL round comes a second after HUP
-		const ps = await backend.exec(ref(), { cmd: ['sh', '-c', 'cat /proc/[0-9]*/cmdline | tr "\\0" " "'], tty: false });
-		ps.stdin.end();
-		expect((await collect(ps)).stdout).not.toMatch(/sleep 30[01]/);
+		// The KILL round comes a second after HUP.
+		await waitFor(async () => !/sleep 30[01]/.test(await processes()), 10_000, 200);
 	});
 
 	it.skipIf(skip)('signal() reaches the process and the ones it started: a trap runs and sets the exit code', async () => {

@@ -46,19 +46,49 @@ describe('limits', () => {
 		expect(await again.session.exit).toMatchObject({ exitCode: 0 });
 	});
 
+	it('holds at most SSH_MAX_CONNECTIONS_PER_USER connections of a user in a process, refused ones included', async () => {
+		const w = await fx.world();
+		const core = fx.makeCore({ sshMaxConnectionsPerUser: 2 }, 'connection-cap');
+		const granted = await core.connect(request(w.fingerprint, w.slug));
+		const refused = await core.connect(request(w.fingerprint, 'no-such-instance'));
+		expect(granted.grant).not.toBeNull();
+		expect(refused.rejection?.code).toBe('instance_not_found');
+		const over = await core.connect(request(w.fingerprint, w.slug));
+		expect(over.rejection).toMatchObject({ code: 'connection_limit', userMessage: 'Connection limit reached: at most 2 concurrent connections per user' });
+		expect(await over.channel().exec('true')).toMatchObject({ ok: false, code: 'connection_limit' });
+		// Another user, and a key nobody holds, are not counted against this user.
+		const other = await fx.world();
+		expect((await core.connect(request(other.fingerprint, other.slug))).grant).not.toBeNull();
+		expect((await core.connect(request('SHA256:nobody', w.slug))).rejection?.code).toBe('unknown_key');
+		over.close('closed');
+		refused.close('closed');
+		expect(core.connectionsHeldBy(w.owner.id)).toBe(1);
+		expect((await core.connect(request(w.fingerprint, w.slug))).grant).not.toBeNull();
+	});
+
+	it('does not let concurrent handshakes of one user overshoot the connection cap', async () => {
+		const w = await fx.world();
+		const core = fx.makeCore({ sshMaxConnectionsPerUser: 2 }, 'connection-race');
+		const racing = await Promise.all(Array.from({ length: 6 }, () => core.connect(request(w.fingerprint, w.slug))));
+		expect(racing.filter((c) => c.grant !== null)).toHaveLength(2);
+		expect(racing.filter((c) => c.rejection?.code === 'connection_limit')).toHaveLength(4);
+	});
+
 	it('does not count rows that stopped heartbeating (a crashed process); heartbeats keep live rows fresh', async () => {
 		const w = await fx.world();
 		const old = new Date(Date.now() - 60_000);
 		const crashed = { userId: w.owner.id, orgId: w.orgId, instanceId: w.instanceId, instanceSlug: w.slug, transport: 'ssh' as const, gatewayId: 'crashed', startedAt: old, lastSeenAt: old };
 		await fx.app.db.insert(gatewaySessions).values([crashed, crashed]);
-		expect(await fx.core.registry.countOpen(w.owner.id)).toBe(0);
+		expect(await fx.core.sessions.countOpen(w.owner.id)).toBe(0);
 		const { session } = await fx.open(fx.core, w.fingerprint, w.slug, 'wait');
-		expect(await fx.core.registry.countOpen(w.owner.id)).toBe(1);
+		expect(await fx.core.sessions.countOpen(w.owner.id)).toBe(1);
 		const [before] = await fx.app.db.select().from(gatewaySessions).where(eq(gatewaySessions.id, session.id));
-		await new Promise((r) => setTimeout(r, 20));
-		await fx.core.registry.heartbeat();
-		const [after] = await fx.app.db.select().from(gatewaySessions).where(eq(gatewaySessions.id, session.id));
-		expect(after!.lastSeenAt.getTime()).toBeGreaterThan(before!.lastSeenAt.getTime());
+		// The app's clock is the real one: beat until a beat lands on a later millisecond.
+		await eventually(async () => {
+			await fx.core.sessions.heartbeat();
+			const [after] = await fx.app.db.select().from(gatewaySessions).where(eq(gatewaySessions.id, session.id));
+			return after!.lastSeenAt.getTime() > before!.lastSeenAt.getTime();
+		});
 		session.close('closed');
 	});
 
@@ -74,6 +104,7 @@ describe('limits', () => {
 
 		const busy = await fx.open(idleCore, w.fingerprint, w.slug, 'cat');
 		const sink = readAll(busy.session.stdout);
+		// Paced on purpose: activity spread over 1.8 s must keep a 1 s idle timeout from firing.
 		for (let i = 0; i < 6; i++) {
 			busy.session.stdin.write('tick');
 			await new Promise((r) => setTimeout(r, 300));
@@ -100,7 +131,7 @@ describe('revocation', () => {
 			expect(await s.exit).toEqual({ exitCode: null, reason: 'revoked', message: 'Access revoked' });
 			expect((await fx.closedRow(s.id)).endReason).toBe('revoked');
 		}
-		// The owner's session is untouched.
+		// The owner's session is untouched (nothing to wait for: it must stay open for a while).
 		expect(await Promise.race([sessions.owner.exit, new Promise((r) => setTimeout(() => r('open'), 100))])).toBe('open');
 		sessions.owner.close('closed');
 	});
@@ -122,13 +153,15 @@ describe('recording through sessions', () => {
 		if (!result.ok) throw new Error(result.code);
 		const session = result.session;
 		const sink = readAll(session.stdout);
+		let echoed = '';
+		session.stdout.on('data', (d: Buffer) => (echoed += d.toString()));
 		session.stdin.write('héllo ');
 		channel.window(100, 25);
 		// A multi-byte character split across chunks stays whole in the recording.
 		const euro = Buffer.from('€');
 		session.stdin.write(euro.subarray(0, 1));
 		session.stdin.write(euro.subarray(1));
-		await new Promise((r) => setTimeout(r, 100));
+		await eventually(async () => echoed === 'héllo €');
 		session.close('closed');
 		await session.exit;
 		await sink;
@@ -166,16 +199,16 @@ describe('backpressure', () => {
 		const w = await fx.world();
 		const quiet = fx.makeCore({ sessionRecording: 'off' }, 'bp');
 		const { session } = await fx.open(quiet, w.fingerprint, w.slug, 'flood');
-		await new Promise((r) => setTimeout(r, 300));
 		const exec = fx.backend.last;
+		await eventually(async () => exec.floodAccepted > 0);
+		// Nothing to wait for: the point is that over this time no more is accepted than the buffers hold.
+		await new Promise((r) => setTimeout(r, 300));
 		// Accepted = what sits in the fake process's own stream and the session's Transform, nothing more.
 		expect(exec.floodAccepted).toBeLessThan(1024 * 1024);
 		const stalled = exec.floodAccepted;
 		let read = 0;
 		session.stdout.on('data', (d: Buffer) => (read += d.length));
-		await new Promise((r) => setTimeout(r, 200));
-		expect(exec.floodAccepted).toBeGreaterThan(stalled);
-		expect(read).toBeGreaterThan(0);
+		await eventually(async () => exec.floodAccepted > stalled && read > 0);
 		session.close('closed');
 	});
 });

@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionRecordings } from '../../../src/lib/server/db/schema';
+import { databaseRecordingRows } from '../../../src/lib/server/gateway-sessions/recordings';
 import { startRecording } from '../../../ssh-gateway/core/recording';
 import { createTestApp, type TestApp } from '../../helpers/app';
 
@@ -29,7 +30,7 @@ function target(kind: 'shell' | 'sftp' = 'shell') {
 describe('asciicast recording', () => {
 	it('stops at the size cap with a marker event, and records the size in its row', async () => {
 		const t = target();
-		const recorder = (await startRecording({ db: app.db, dataDir: app.config.dataDir, mode: 'full', includeInput: false, maxBytes: 400 }, t))!;
+		const recorder = (await startRecording({ rows: databaseRecordingRows(app.db), dataDir: app.config.dataDir, mode: 'full', includeInput: false, maxBytes: 400 }, t))!;
 		for (let i = 0; i < 50; i++) recorder.output(Buffer.from(`line ${i}\r\n`));
 		recorder.input(Buffer.from('not recorded: input is off'));
 		await recorder.finish(new Date());
@@ -54,7 +55,7 @@ describe('asciicast recording', () => {
 
 	it('keeps file transfers to a metadata row', async () => {
 		const t = target('sftp');
-		const recorder = (await startRecording({ db: app.db, dataDir: app.config.dataDir, mode: 'full', includeInput: true }, t))!;
+		const recorder = (await startRecording({ rows: databaseRecordingRows(app.db), dataDir: app.config.dataDir, mode: 'full', includeInput: true }, t))!;
 		recorder.output(Buffer.from('binary'));
 		await recorder.finish(new Date());
 		const [row] = await app.db.select().from(sessionRecordings).where(eq(sessionRecordings.gatewaySessionId, t.sessionId));
@@ -63,6 +64,6 @@ describe('asciicast recording', () => {
 	});
 
 	it('records nothing when off', async () => {
-		expect(await startRecording({ db: app.db, dataDir: app.config.dataDir, mode: 'off', includeInput: true }, target())).toBeNull();
+		expect(await startRecording({ rows: databaseRecordingRows(app.db), dataDir: app.config.dataDir, mode: 'off', includeInput: true }, target())).toBeNull();
 	});
 });

@@ -3,8 +3,8 @@
  * orgProcedure); `forInstance` addresses the instance by slug like the REST facade does (instanceProcedure
  * applies the same gate in the instance's org).
  */
-import { instanceRecordingsInput, recordingsListInput } from '../../recordings/schemas';
-import { listInstanceRecordings, listRecordingsForUser } from '../../recordings/service';
+import { instanceRecordingsInput, recordingsListInput } from '../../gateway-sessions/schemas';
+import { listInstanceRecordings, listRecordingsForUser } from '../../gateway-sessions/recordings';
 import { instanceProcedure, orgProcedure, router } from '../init';
 
 export const recordingsRouter = router({

@@ -1,5 +1,7 @@
 /**
- * Session recordings of the gateway, listed per instance, newest first.
+ * Session recordings of the gateway: their rows (written by the gateway core through RecordingRows;
+ * the asciicast files themselves are the core's, under DATA_DIR/recordings), and their listing per
+ * instance, newest first.
  *
  * Policy: listing needs `view:audit_logs` in the instance's org (recordings show who did what on an
  * instance, like the audit log). An instance of another org, or an unknown slug, is `Instance not
@@ -11,6 +13,19 @@ import type { AppContext } from '../app-context';
 import { gatewaySessions, instances, sessionRecordings, users } from '../db/schema';
 import { AppError } from '../errors';
 import { authorizeInOrg } from '../orgs/access';
+import type { RecordingRows } from './types';
+
+export function databaseRecordingRows(db: AppContext['db']): RecordingRows {
+	return {
+		async start(recording) {
+			const [row] = await db.insert(sessionRecordings).values(recording).returning({ id: sessionRecordings.id });
+			return row!.id;
+		},
+		async finish(recordingId, endedAt, sizeBytes) {
+			await db.update(sessionRecordings).set({ endedAt, sizeBytes }).where(eq(sessionRecordings.id, recordingId));
+		}
+	};
+}
 
 export const DEFAULT_RECORDINGS_LIMIT = 100;
 

@@ -1,36 +1,17 @@
 /**
- * What the gateway looks up: who owns a key, which instance a slug names, how to reach its Docker
+ * The gateway's directory: who owns a key, which instance a slug names, how to reach its Docker
  * engine, and whether a user may still use it. Reads only; the services that own these tables
- * (ssh-keys, instances, orgs) stay the only writers.
+ * (ssh-keys, instances, orgs) stay the only writers, and every access decision is the orgs domain's
+ * one evaluator (orgs/access.ts). The gateway core sees only the GatewayDirectory interface.
  */
 import { eq, inArray } from 'drizzle-orm';
-import type { AppConfig } from '../../src/lib/server/config';
-import type { Database } from '../../src/lib/server/db/client';
-import { instances, sshKeys, users } from '../../src/lib/server/db/schema';
-import { boundContainerOf, findInstanceBySlugForGateway, resolveDockerEndpoint } from '../../src/lib/server/instances/gateway';
-import { holds, loadMembershipAccess, verdictsFor } from '../../src/lib/server/orgs/access';
-import { findUserBySshKey, touchSshKeyLastUsed } from '../../src/lib/server/ssh-keys/lookup';
-import type { DockerEndpoint } from '../../src/lib/server/containers/container-backend';
-import type { GatewayInstance } from './types';
-
-export type KeyOwner = { userId: string; email: string };
-
-export interface GatewayDirectory {
-	findKeyOwner(fingerprint: string): Promise<KeyOwner | null>;
-	findUser(userId: string): Promise<KeyOwner | null>;
-	touchKey(fingerprint: string, now: Date): Promise<void>;
-	findInstanceBySlug(slug: string): Promise<LocatedInstance | null>;
-	/** null: not a member of the org; otherwise whether the member holds view:instances. */
-	canViewInstances(orgId: string, userId: string): Promise<boolean | null>;
-	/** One query for many sessions: which of them still hold key, membership, permission and instance. */
-	stillAllowed(sessions: readonly AccessCheck[]): Promise<Map<string, string | null>>;
-}
-
-/** An instance and how to reach its engine (secrets are opened only when endpoint() is called). */
-export type LocatedInstance = { instance: GatewayInstance; endpoint(): DockerEndpoint };
-
-/** One open session's access facts, re-checked by the revocation watcher. */
-export type AccessCheck = { sessionId: string; userId: string; orgId: string; instanceId: string; keyFingerprint: string | null };
+import type { AppConfig } from '../config';
+import type { Database } from '../db/client';
+import { instances, sshKeys, users } from '../db/schema';
+import { boundContainerOf, findInstanceBySlugForGateway, resolveDockerEndpoint } from '../instances/gateway';
+import { holds, loadMembershipAccess, verdictsFor } from '../orgs/access';
+import { findUserBySshKey, touchSshKeyLastUsed } from '../ssh-keys/lookup';
+import type { GatewayDirectory } from './types';
 
 export type DirectoryDeps = { db: Database; config: AppConfig };
 

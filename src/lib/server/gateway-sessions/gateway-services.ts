@@ -1,0 +1,30 @@
+/**
+ * The services the gateway core is wired to (ssh-gateway/start.ts): the session registry, the
+ * recording rows, the directory and the audit sink, all over the app's database. The core sees them
+ * only through the interfaces in types.ts and audit.ts.
+ */
+import { appendOrgAudit } from '../audit/append';
+import type { AppConfig } from '../config';
+import type { Clock } from '../clock';
+import type { Database } from '../db/client';
+import type { AuditSink } from './audit';
+import { databaseDirectory } from './directory';
+import { databaseRecordingRows } from './recordings';
+import { SessionRegistry } from './registry';
+import type { GatewayDirectory, RecordingRows, SessionStore } from './types';
+
+export type GatewayServices = {
+	sessions: SessionStore;
+	recordingRows: RecordingRows;
+	directory: GatewayDirectory;
+	audit: AuditSink;
+};
+
+export function gatewayServices(app: { db: Database; clock: Clock; config: AppConfig }, gatewayId: string): GatewayServices {
+	return {
+		sessions: new SessionRegistry(app.db, app.clock, gatewayId),
+		recordingRows: databaseRecordingRows(app.db),
+		directory: databaseDirectory({ db: app.db, config: app.config }),
+		audit: { append: (row, now) => appendOrgAudit(app.db, row.orgId, row.entry, now) }
+	};
+}

@@ -1,0 +1,86 @@
+/**
+ * The vocabulary of the gateway's tables (gateway_sessions, session_recordings), and the interfaces
+ * through which the gateway core (ssh-gateway/core) reaches them and the directory: defined once
+ * here, implemented in this folder, wired in ssh-gateway/start.ts. No database here: the core may
+ * import it.
+ */
+import type { DockerEndpoint } from '../containers/container-backend';
+import type { GatewayInstance } from '../instances/gateway';
+
+/** Every gateway process marks its open rows alive this often; the registry's staleness rules build on it. */
+export const HEARTBEAT_INTERVAL_SECONDS = 5;
+
+export type Transport = 'ssh' | 'websocket';
+
+/**
+ * How a session ended: the end_reason column and the session_ended audit row. `abandoned`: the
+ * gateway process holding it stopped heartbeating (a crash), and another process's sweep closed it.
+ */
+export type EndReason = 'closed' | 'idle_timeout' | 'revoked' | 'limit' | 'error' | 'abandoned';
+
+/** The finer kind stored on gateway_sessions: file transfers are told apart from interactive use. */
+export type RecordedKind = 'shell' | 'exec' | 'sftp' | 'scp' | 'rsync' | 'subsystem';
+
+export type NewSession = {
+	userId: string;
+	orgId: string;
+	instanceId: string;
+	instanceSlug: string;
+	keyFingerprint: string | null;
+	transport: Transport;
+	clientIp: string | null;
+	kind: RecordedKind;
+	command: string | null;
+};
+
+export type SessionTotals = { bytesIn: number; bytesOut: number; exitStatus: number | null; endReason: EndReason };
+
+export type OpenResult = { ok: true; id: string; startedAt: Date } | { ok: false; open: number };
+
+export type NewRecording = {
+	gatewaySessionId: string;
+	orgId: string;
+	instanceId: string;
+	userId: string;
+	mode: 'metadata' | 'full';
+	includesInput: boolean;
+	path: string | null;
+	startedAt: Date;
+};
+
+/** What the gateway core needs of the registry (its SessionStore port). */
+export interface SessionStore {
+	readonly gatewayId: string;
+	countOpen(userId: string): Promise<number>;
+	tryOpen(session: NewSession, maxPerUser: number): Promise<OpenResult>;
+	recordRefused(session: NewSession, endReason: EndReason): Promise<void>;
+	/** wasOpen false: a sweep had closed the row already (and written its session_ended audit row). */
+	close(id: string, totals: SessionTotals): Promise<{ endedAt: Date; wasOpen: boolean }>;
+	heartbeat(): Promise<void>;
+	sweepAbandoned(): Promise<number>;
+}
+
+/** The recording rows the gateway core writes: one when a recorded session starts, its size at the end. */
+export interface RecordingRows {
+	start(recording: NewRecording): Promise<string>;
+	finish(recordingId: string, endedAt: Date, sizeBytes: number): Promise<void>;
+}
+
+export type KeyOwner = { userId: string; email: string };
+
+export interface GatewayDirectory {
+	findKeyOwner(fingerprint: string): Promise<KeyOwner | null>;
+	findUser(userId: string): Promise<KeyOwner | null>;
+	touchKey(fingerprint: string, now: Date): Promise<void>;
+	findInstanceBySlug(slug: string): Promise<LocatedInstance | null>;
+	/** null: not a member of the org; otherwise whether the member holds view:instances. */
+	canViewInstances(orgId: string, userId: string): Promise<boolean | null>;
+	/** One query for many sessions: which of them still hold key, membership, permission and instance. */
+	stillAllowed(sessions: readonly AccessCheck[]): Promise<Map<string, string | null>>;
+}
+
+/** An instance and how to reach its engine (secrets are opened only when endpoint() is called). */
+export type LocatedInstance = { instance: GatewayInstance; endpoint(): DockerEndpoint };
+
+/** One open session's access facts, re-checked by the revocation watcher. */
+export type AccessCheck = { sessionId: string; userId: string; orgId: string; instanceId: string; keyFingerprint: string | null };
