@@ -5,15 +5,16 @@
  * one evaluator (orgs/access.ts). The gateway core sees only the GatewayDirectory interface.
  */
 import { eq, inArray } from 'drizzle-orm';
-import type { AppConfig } from '../config';
-import type { Database } from '../db/client';
 import { instances, sshKeys, users } from '../db/schema';
+import { ensureBound } from '../instances/bind-legacy';
+import type { InstanceDeps } from '../instances/status';
+import { logger } from '../logger';
 import { boundContainerOf, findInstanceBySlugForGateway, resolveDockerEndpoint } from '../instances/gateway';
 import { holds, loadMembershipAccess, verdictsFor } from '../orgs/access';
 import { findUserBySshKey, touchSshKeyLastUsed } from '../ssh-keys/lookup';
 import type { GatewayDirectory } from './types';
 
-export type DirectoryDeps = { db: Database; config: AppConfig };
+export type DirectoryDeps = InstanceDeps;
 
 export function databaseDirectory(deps: DirectoryDeps): GatewayDirectory {
 	const { db } = deps;
@@ -32,7 +33,13 @@ export function databaseDirectory(deps: DirectoryDeps): GatewayDirectory {
 		async findInstanceBySlug(slug) {
 			const row = await findInstanceBySlugForGateway(db, slug);
 			if (!row) return null;
-			const { instance, server } = row;
+			const { server } = row;
+			// A row made before container binding is bound now under the binding rules, or not reachable.
+			const instance = await ensureBound(deps, row.instance, server).catch((err: unknown) => {
+				logger.warn('gateway refused an instance that could not be bound', { instance: slug, detail: err instanceof Error ? err.message : String(err) });
+				return null;
+			});
+			if (!instance) return null;
 			return {
 				instance: {
 					id: instance.id,

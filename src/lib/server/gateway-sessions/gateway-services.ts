@@ -4,9 +4,7 @@
  * only through the interfaces in types.ts and audit.ts.
  */
 import { appendOrgAudit } from '../audit/append';
-import type { AppConfig } from '../config';
-import type { Clock } from '../clock';
-import type { Database } from '../db/client';
+import type { InstanceDeps } from '../instances/status';
 import type { AuditSink } from './audit';
 import { databaseDirectory } from './directory';
 import { databaseRecordingRows } from './recordings';
@@ -20,11 +18,11 @@ export type GatewayServices = {
 	audit: AuditSink;
 };
 
-export function gatewayServices(app: { db: Database; clock: Clock; config: AppConfig }, gatewayId: string): GatewayServices {
+export function gatewayServices(app: InstanceDeps, gatewayId: string): GatewayServices {
 	return {
 		sessions: new SessionRegistry(app.db, app.clock, gatewayId),
 		recordingRows: databaseRecordingRows(app.db),
-		directory: databaseDirectory({ db: app.db, config: app.config }),
+		directory: databaseDirectory(app),
 		audit: { append: (row, now) => appendOrgAudit(app.db, row.orgId, row.entry, now) }
 	};
 }

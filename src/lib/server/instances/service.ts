@@ -24,6 +24,7 @@ import { authorizeInOrg, orgIdsPermitting } from '../orgs/access';
 import type { Permission } from '../orgs/permissions';
 import { auditOrg, type ActingUser } from '../orgs/store';
 import { requireServerInOrg } from '../servers/service';
+import { ensureBound } from './bind-legacy';
 import { alreadyBound, engineFailure, resolveBinding } from './binding';
 import type { CreateInstanceInput } from './schemas';
 import { containerRefOf, recordStatus, statusOf, syncInstanceStatus, type InstanceDeps } from './status';
@@ -138,7 +139,8 @@ export async function getInstance(app: InstanceDeps, userId: string, slug: strin
 }
 
 async function changePower(app: InstanceDeps, actor: ActingUser, slug: string, verb: 'start' | 'stop'): Promise<InstanceView> {
-	const { instance, server } = await loadForActor(app, actor.userId, slug, 'manage:instances');
+	const { instance: row, server } = await loadForActor(app, actor.userId, slug, 'manage:instances');
+	const instance = await ensureBound(app, row, server);
 	let status: Instance['status'];
 	try {
 		const ref = containerRefOf(app, instance, server);

@@ -11,6 +11,7 @@ import type { DbOrTx } from '../db/client';
 import { instances, servers, type Instance, type Server } from '../db/schema';
 import { logger } from '../logger';
 import { resolveDockerEndpoint } from '../servers/service';
+import { ensureBound } from './bind-legacy';
 
 export type InstanceDeps = Pick<AppContext, 'db' | 'clock' | 'config' | 'containers'>;
 export type InstanceStatus = Instance['status'];
@@ -24,11 +25,12 @@ export function statusOf(state: ContainerState): InstanceStatus {
 
 /**
  * The container an instance acts on: the full id resolved when it was bound, so a container renamed
- * or replaced under the same name is never reached through it. Rows bound before ids were stored
- * fall back to the name.
+ * or replaced under the same name is never reached through it. Never the name: a row made before
+ * binding existed is bound first (bind-legacy.ts).
  */
-export function boundContainerOf(instance: Pick<Instance, 'container' | 'containerId'>): string {
-	return instance.containerId ?? instance.container;
+export function boundContainerOf(instance: Pick<Instance, 'slug' | 'containerId'>): string {
+	if (instance.containerId === null) throw new Error(`instance ${instance.slug} is not bound to a container`);
+	return instance.containerId;
 }
 
 export function containerRefOf(app: Pick<AppContext, 'config'>, instance: Instance, server: Server): ContainerRef {
@@ -59,8 +61,9 @@ export async function syncInstanceStatus(app: InstanceDeps, instance: Instance, 
 	try {
 		const row = server ?? (await app.db.select().from(servers).where(eq(servers.id, instance.serverId)))[0];
 		if (!row) return instance;
-		const state = await withTimeout(app.containers.state(containerRefOf(app, instance, row)), SYNC_TIMEOUT_MS);
-		return await recordStatus(app.db, instance, statusOf(state), app.clock.now());
+		const bound = await withTimeout(ensureBound(app, instance, row), SYNC_TIMEOUT_MS);
+		const state = await withTimeout(app.containers.state(containerRefOf(app, bound, row)), SYNC_TIMEOUT_MS);
+		return await recordStatus(app.db, bound, statusOf(state), app.clock.now());
 	} catch (err) {
 		logger.warn('instance status not refreshed', {
 			instance: instance.slug,
