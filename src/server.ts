@@ -10,6 +10,7 @@ import { nativeSshCrypto } from '../ssh-gateway/ssh/crypto-binding';
 import { startGateway, type RunningGateway } from '../ssh-gateway/start';
 import { getAppContext } from './lib/server/app-context';
 import { ConfigError, loadConfig } from './lib/server/config';
+import { ADAPTER_BODY_SIZE_LIMIT, frontRequest } from './lib/server/http/node-front';
 import { logger } from './lib/server/logger';
 
 async function main() {
@@ -26,6 +27,7 @@ async function main() {
 	// adapter-node assumes https when it cannot tell the protocol; APP_URL is the canonical origin of
 	// this deployment, so page URLs, redirects and SvelteKit's own form CSRF check all agree with it.
 	process.env.ORIGIN ??= config.appUrl.origin;
+	process.env.BODY_SIZE_LIMIT = ADAPTER_BODY_SIZE_LIMIT;
 	const app = await getAppContext();
 	const handlerPath = pathToFileURL(path.resolve(process.env.OCORE_BUILD_DIR ?? 'build', 'handler.js')).href;
 	const { handler } = (await import(handlerPath)) as {
@@ -33,6 +35,7 @@ async function main() {
 	};
 
 	const server = createServer((req, res) => {
+		if (frontRequest(req, res, { hsts: config.secureCookies })) return;
 		handler(req, res, () => {
 			res.statusCode = 404;
 			res.setHeader('content-type', 'application/json');

@@ -12,7 +12,7 @@ import type { AuthState, RequestMeta } from '../auth/types';
 import { AppError, isAppError } from '../errors';
 import { loadMembershipAccess } from '../orgs/access';
 import type { Permission } from '../orgs/permissions';
-import { toTrpcError } from './errors';
+import { publicTrpcMessage, toTrpcError } from './errors';
 
 export type TrpcContext = {
 	app: AppContext;
@@ -39,10 +39,7 @@ const t = initTRPC
 		transformer: superjson,
 		errorFormatter({ shape, error }) {
 			const appCode = isAppError(error.cause) ? error.cause.code : undefined;
-			// Unknown failures are never echoed to clients; the message could carry internals.
-			const hidden = error.code === 'INTERNAL_SERVER_ERROR' && !appCode;
-			const message = hidden ? 'Internal error' : shape.message;
-			return { ...shape, message, data: { ...shape.data, appCode, stack: undefined } };
+			return { ...shape, message: publicTrpcMessage(error), data: { ...shape.data, appCode, stack: undefined } };
 		}
 	});
 
