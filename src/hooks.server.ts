@@ -5,6 +5,7 @@
  */
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { getAppContext } from '$lib/server/app-context';
+import type { AppConfig } from '$lib/server/config';
 import { authenticateRequest, SESSION_COOKIE } from '$lib/server/auth/authenticate';
 import { corsHeadersFor, isPreflight } from '$lib/server/http/cors';
 import { resolveClientIp } from '$lib/server/http/client-ip';
@@ -59,7 +60,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	return withHeaders(response, isApi ? origin : null, config);
 };
 
-function withHeaders(response: Response, origin: string | null, config: { allowedOrigins: string[]; secureCookies: boolean }) {
+function withHeaders(response: Response, origin: string | null, config: Pick<AppConfig, 'allowedOrigins' | 'secureCookies'>) {
 	const cors = origin ? corsHeadersFor(origin, config.allowedOrigins) : null;
 	if (cors) for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);
 	applySecurityHeaders(response.headers, { hsts: config.secureCookies });

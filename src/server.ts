@@ -29,7 +29,7 @@ async function main() {
 	process.env.ORIGIN ??= config.appUrl.origin;
 	process.env.BODY_SIZE_LIMIT = ADAPTER_BODY_SIZE_LIMIT;
 	const app = await getAppContext();
-	const handlerPath = pathToFileURL(path.resolve(process.env.OCORE_BUILD_DIR ?? 'build', 'handler.js')).href;
+	const handlerPath = pathToFileURL(path.join(config.buildDir, 'handler.js')).href;
 	const { handler } = (await import(handlerPath)) as {
 		handler: (req: unknown, res: unknown, next: () => void) => void;
 	};
@@ -51,9 +51,8 @@ async function main() {
 	let gateway: RunningGateway | undefined;
 	if (config.sshEnabled) {
 		gateway = await startGateway(app);
-		// SSH_PORT=0 asks for a free port; from here on the configuration names the one really bound,
-		// so what the server advertises (GET /api/ssh/client-config, `ocore ssh-config`) reaches it.
-		if (app.config.sshPort === 0) app.config.sshPort = gateway.port;
+		// SSH_PORT=0 asks for a free port; what the server advertises must be the one really bound.
+		app.sshGatewayListening(gateway.port);
 		logger.info('SSH gateway listening', { host: config.sshHost, port: gateway.port, crypto: nativeSshCrypto() ? 'native' : 'javascript' });
 	}
 

@@ -23,6 +23,13 @@ export type AppContext = {
 	mailer: Mailer;
 	/** Docker engines, reached per server (socket, TLS or SSH); made once, clients cached inside. */
 	containers: ContainerBackend;
+	/**
+	 * The port SSH clients are told to use (GET /api/ssh/client-config, `ocore ssh-config`): SSH_PORT,
+	 * or, when SSH_PORT=0 asked for any free port, the one the gateway really bound.
+	 */
+	advertisedSshPort(): number;
+	/** The entry reports the port the gateway bound, once it listens. */
+	sshGatewayListening(port: number): void;
 	close(): Promise<void>;
 };
 
@@ -41,9 +48,10 @@ export async function createAppContext(options: CreateAppContextOptions): Promis
 		databaseUrl: config.databaseUrl,
 		pgliteDir: options.inMemory ? undefined : path.join(config.dataDir, 'pglite')
 	});
-	await runMigrations(dbHandle);
+	await runMigrations(dbHandle, config.migrationsDir);
 	const clock = options.clock ?? systemClock;
 	const mailer = createMailer(config, dbHandle.db);
+	let boundSshPort: number | undefined;
 	return {
 		config,
 		db: dbHandle.db,
@@ -51,6 +59,10 @@ export async function createAppContext(options: CreateAppContextOptions): Promis
 		clock,
 		mailer,
 		containers: options.containers ?? createDockerodeBackend(),
+		advertisedSshPort: () => boundSshPort ?? config.sshPort,
+		sshGatewayListening: (port) => {
+			boundSshPort = port;
+		},
 		close: () => dbHandle.close()
 	};
 }
@@ -63,8 +75,4 @@ export function getAppContext(): Promise<AppContext> {
 	const g = globalThis as GlobalWithContext;
 	g[GLOBAL_KEY] ??= createAppContext({ config: loadConfig() });
 	return g[GLOBAL_KEY];
-}
-
-export function hasAppContext(): boolean {
-	return (globalThis as GlobalWithContext)[GLOBAL_KEY] !== undefined;
 }

@@ -1,6 +1,9 @@
 /**
- * The one place configuration is read. Every variable is validated with zod at start-up and a bad
- * value fails fast with a message naming the variable. Secrets read here are never logged.
+ * The one place configuration is read. One zod schema states every variable, validates it at start-up
+ * (a bad value fails fast with a message naming the variable) and transforms it into the config object,
+ * whose type is inferred from the schema. The object is deeply frozen: nothing changes it after load
+ * (facts known only at run time, like the SSH port really bound, live on the app context).
+ * Secrets read here are never logged.
  *
  * JWT_SECRET policy: at least 32 characters. In production a missing or short secret refuses to
  * start; in development one is generated once and kept in DATA_DIR/jwt-secret (mode 0600).
@@ -56,47 +59,12 @@ const envSchema = z.object({
 	SESSION_RECORDING: z.enum(['off', 'metadata', 'full']).default('metadata'),
 	SESSION_RECORDING_INPUT: booleanFromEnv.default(false),
 	/** The local Docker engine socket used by servers of kind `socket`. */
-	DOCKER_SOCKET_PATH: z.string().default('/var/run/docker.sock')
+	DOCKER_SOCKET_PATH: z.string().default('/var/run/docker.sock'),
+	/** The generated SQL migrations applied at start-up. */
+	MIGRATIONS_DIR: z.string().default('drizzle'),
+	/** The SvelteKit build (adapter-node output) the production entry serves. */
+	OCORE_BUILD_DIR: z.string().default('build')
 });
-
-export type AppConfig = {
-	env: 'development' | 'production' | 'test';
-	host: string;
-	port: number;
-	appUrl: URL;
-	allowedOrigins: string[];
-	secureCookies: boolean;
-	databaseUrl: string | undefined;
-	dataDir: string;
-	jwtSecret: string;
-	accessTokenTtlSeconds: number;
-	refreshTokenTtlSeconds: number;
-	sessionIdleTimeoutSeconds: number;
-	sessionAbsoluteLifetimeSeconds: number;
-	passwordResetTtlSeconds: number;
-	trustedProxyHops: number;
-	authRateLimitPerMinute: number;
-	smtpUrl: string | undefined;
-	smtpFrom: string;
-	adminEmails: string[];
-	logRequests: boolean;
-	sshKeyMinRsaBits: number;
-	githubKeysBaseUrl: URL;
-	fetchAllowPrivateHosts: string[];
-	sshPort: number;
-	sshPublicHost: string;
-	sshUsernamePrefix: string;
-	sshEncryptionKey: string;
-	sshEncryptionKeyPrevious: string | undefined;
-	sshHost: string;
-	sshEnabled: boolean;
-	sshIdleTimeoutSeconds: number;
-	sshMaxSessionsPerUser: number;
-	sshSftpServerPath: string;
-	sessionRecording: 'off' | 'metadata' | 'full';
-	sessionRecordingInput: boolean;
-	dockerSocketPath: string;
-};
 
 export class ConfigError extends Error {}
 
@@ -110,6 +78,20 @@ function loadOrCreateDevSecret(dataDir: string, fileName: string, variable: stri
 	writeFileSync(file, secret + '\n', { mode: 0o600 });
 	warn(`${variable} is not set: generated a development secret in ${file}. Set ${variable} in production.`);
 	return secret;
+}
+
+/** Required in production; shorter than the minimum is refused there and ignored (regenerated) in development. */
+function resolveJwtSecret(value: string | undefined, env: string, dataDir: string, warn: (msg: string) => void): string {
+	if (value !== undefined && value.length >= JWT_SECRET_MIN_LENGTH) return value;
+	if (env === 'production') {
+		throw new ConfigError(
+			value === undefined
+				? `Invalid configuration: JWT_SECRET is required in production (at least ${JWT_SECRET_MIN_LENGTH} characters)`
+				: `Invalid configuration: JWT_SECRET must be at least ${JWT_SECRET_MIN_LENGTH} characters`
+		);
+	}
+	if (value !== undefined) warn(`JWT_SECRET is shorter than ${JWT_SECRET_MIN_LENGTH} characters; ignoring it in development.`);
+	return loadOrCreateDevSecret(dataDir, 'jwt-secret', 'JWT_SECRET', warn);
 }
 
 const ENCRYPTION_KEY_MIN_LENGTH = 32;
@@ -127,80 +109,84 @@ function resolveEncryptionKey(value: string | undefined, env: string, dataDir: s
 	return loadOrCreateDevSecret(dataDir, 'ssh-encryption-key', 'SSH_ENCRYPTION_KEY', warn);
 }
 
+const commaList = (value: string) =>
+	value
+		.split(',')
+		.map((s) => s.trim().toLowerCase())
+		.filter(Boolean);
+
+/** The environment schema, transformed into the config object; `warn` reports a generated development secret. */
+function configSchema(warn: (msg: string) => void) {
+	return envSchema.transform((e) => {
+		const dataDir = path.resolve(e.DATA_DIR);
+		const appUrl = new URL(e.APP_URL ?? `http://localhost:${e.PORT}`);
+		const allowedOrigins = [appUrl.origin];
+		if (e.DOCS_ORIGIN) allowedOrigins.push(new URL(e.DOCS_ORIGIN).origin);
+		return {
+			env: e.NODE_ENV,
+			host: e.HOST,
+			port: e.PORT,
+			appUrl,
+			allowedOrigins,
+			secureCookies: appUrl.protocol === 'https:',
+			databaseUrl: e.DATABASE_URL,
+			dataDir,
+			migrationsDir: path.resolve(e.MIGRATIONS_DIR),
+			buildDir: path.resolve(e.OCORE_BUILD_DIR),
+			jwtSecret: resolveJwtSecret(e.JWT_SECRET, e.NODE_ENV, dataDir, warn),
+			accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+			refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+			sessionIdleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS,
+			sessionAbsoluteLifetimeSeconds: e.SESSION_ABSOLUTE_LIFETIME_SECONDS,
+			passwordResetTtlSeconds: e.PASSWORD_RESET_TTL_SECONDS,
+			trustedProxyHops: e.TRUSTED_PROXY_HOPS,
+			authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+			smtpUrl: e.SMTP_URL,
+			smtpFrom: e.SMTP_FROM,
+			adminEmails: commaList(e.ADMIN_EMAILS),
+			logRequests: e.LOG_REQUESTS,
+			sshKeyMinRsaBits: e.SSH_KEY_MIN_RSA_BITS,
+			githubKeysBaseUrl: new URL(e.GITHUB_KEYS_BASE_URL),
+			fetchAllowPrivateHosts: commaList(e.FETCH_ALLOW_PRIVATE_HOSTS),
+			/** What SSH_PORT asked for; 0 means any free port (the app context knows the one bound). */
+			sshPort: e.SSH_PORT,
+			sshPublicHost: e.SSH_PUBLIC_HOST ?? appUrl.hostname,
+			sshUsernamePrefix: e.SSH_USERNAME_PREFIX,
+			sshEncryptionKey: resolveEncryptionKey(e.SSH_ENCRYPTION_KEY, e.NODE_ENV, dataDir, warn),
+			sshEncryptionKeyPrevious: e.SSH_ENCRYPTION_KEY_PREVIOUS,
+			sshHost: e.SSH_HOST,
+			sshEnabled: e.SSH_ENABLED,
+			sshIdleTimeoutSeconds: e.SSH_IDLE_TIMEOUT_SECONDS,
+			sshMaxSessionsPerUser: e.SSH_MAX_SESSIONS_PER_USER,
+			sshSftpServerPath: e.SSH_SFTP_SERVER_PATH,
+			sessionRecording: e.SESSION_RECORDING,
+			sessionRecordingInput: e.SESSION_RECORDING_INPUT,
+			dockerSocketPath: e.DOCKER_SOCKET_PATH
+		};
+	});
+}
+
+type DeepReadonly<T> = T extends URL ? Readonly<URL> : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+export type AppConfig = DeepReadonly<z.output<ReturnType<typeof configSchema>>>;
+
+function deepFreeze<T>(value: T): T {
+	if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+		Object.freeze(value);
+		for (const inner of Object.values(value)) deepFreeze(inner);
+	}
+	return value;
+}
+
 export function loadConfig(
 	env: Record<string, string | undefined> = process.env,
 	warn: (msg: string) => void = (msg) => console.warn(`[config] ${msg}`)
 ): AppConfig {
-	const parsed = envSchema.safeParse(env);
+	const parsed = configSchema(warn).safeParse(env);
 	if (!parsed.success) {
 		const first = parsed.error.issues[0];
 		const name = first?.path.join('.') ?? 'environment';
 		throw new ConfigError(`Invalid configuration: ${name}: ${first?.message ?? 'invalid value'}`);
 	}
-	const e = parsed.data;
-	const dataDir = path.resolve(e.DATA_DIR);
-
-	let jwtSecret = e.JWT_SECRET;
-	if (jwtSecret !== undefined && jwtSecret.length < JWT_SECRET_MIN_LENGTH) {
-		if (e.NODE_ENV === 'production') {
-			throw new ConfigError(`Invalid configuration: JWT_SECRET must be at least ${JWT_SECRET_MIN_LENGTH} characters`);
-		}
-		warn(`JWT_SECRET is shorter than ${JWT_SECRET_MIN_LENGTH} characters; ignoring it in development.`);
-		jwtSecret = undefined;
-	}
-	if (jwtSecret === undefined) {
-		if (e.NODE_ENV === 'production') {
-			throw new ConfigError(
-				`Invalid configuration: JWT_SECRET is required in production (at least ${JWT_SECRET_MIN_LENGTH} characters)`
-			);
-		}
-		jwtSecret = loadOrCreateDevSecret(dataDir, 'jwt-secret', 'JWT_SECRET', warn);
-	}
-
-	const appUrl = new URL(e.APP_URL ?? `http://localhost:${e.PORT}`);
-	const allowedOrigins = [appUrl.origin];
-	if (e.DOCS_ORIGIN) allowedOrigins.push(new URL(e.DOCS_ORIGIN).origin);
-
-	return {
-		env: e.NODE_ENV,
-		host: e.HOST,
-		port: e.PORT,
-		appUrl,
-		allowedOrigins,
-		secureCookies: appUrl.protocol === 'https:',
-		databaseUrl: e.DATABASE_URL,
-		dataDir,
-		jwtSecret,
-		accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
-		refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
-		sessionIdleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS,
-		sessionAbsoluteLifetimeSeconds: e.SESSION_ABSOLUTE_LIFETIME_SECONDS,
-		passwordResetTtlSeconds: e.PASSWORD_RESET_TTL_SECONDS,
-		trustedProxyHops: e.TRUSTED_PROXY_HOPS,
-		authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
-		smtpUrl: e.SMTP_URL,
-		smtpFrom: e.SMTP_FROM,
-		adminEmails: e.ADMIN_EMAILS.split(',')
-			.map((s) => s.trim().toLowerCase())
-			.filter(Boolean),
-		logRequests: e.LOG_REQUESTS,
-		sshKeyMinRsaBits: e.SSH_KEY_MIN_RSA_BITS,
-		githubKeysBaseUrl: new URL(e.GITHUB_KEYS_BASE_URL),
-		fetchAllowPrivateHosts: e.FETCH_ALLOW_PRIVATE_HOSTS.split(',')
-			.map((s) => s.trim().toLowerCase())
-			.filter(Boolean),
-		sshPort: e.SSH_PORT,
-		sshPublicHost: e.SSH_PUBLIC_HOST ?? appUrl.hostname,
-		sshUsernamePrefix: e.SSH_USERNAME_PREFIX,
-		sshEncryptionKey: resolveEncryptionKey(e.SSH_ENCRYPTION_KEY, e.NODE_ENV, dataDir, warn),
-		sshEncryptionKeyPrevious: e.SSH_ENCRYPTION_KEY_PREVIOUS,
-		sshHost: e.SSH_HOST,
-		sshEnabled: e.SSH_ENABLED,
-		sshIdleTimeoutSeconds: e.SSH_IDLE_TIMEOUT_SECONDS,
-		sshMaxSessionsPerUser: e.SSH_MAX_SESSIONS_PER_USER,
-		sshSftpServerPath: e.SSH_SFTP_SERVER_PATH,
-		sessionRecording: e.SESSION_RECORDING,
-		sessionRecordingInput: e.SESSION_RECORDING_INPUT,
-		dockerSocketPath: e.DOCKER_SOCKET_PATH
-	};
+	return deepFreeze(parsed.data);
 }
