@@ -3,14 +3,11 @@
  * answer `{error, message}` JSON, tRPC keeps its envelope, neither ever echoes an internal message,
  * and every door stops reading at 64 KiB. Malformed URLs are the client's mistake: 400, no error log.
  */
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { uniqueEmail, uniqueIp } from '../../helpers/app';
 import { api, baseUrl, signUpAndLogin } from '../../helpers/http';
-import { waitFor } from '../../helpers/poll';
+import { serverLogLength, serverLogUpToNow } from '../../helpers/server-log';
 
 const LIMIT_BYTES = 64 * 1024;
 
@@ -37,27 +34,13 @@ function rawRequest(method: string, target: string, options: { headers?: Record<
 	});
 }
 
-function logSince(offset: number): string {
-	return readFileSync(inject('serverLogFile'), 'utf8').slice(offset);
-}
-
-/** Waits until the server has logged a request to a unique path, so everything sent before it is in the log too. */
-async function logAfterMarker(offset: number): Promise<string> {
-	const marker = `/api/log-marker-${randomBytes(4).toString('hex')}`;
-	await api('GET', marker);
-	return waitFor(() => {
-		const log = logSince(offset);
-		return log.includes(marker) ? log : null;
-	});
-}
-
 function bigJson(bytes: number, wrap: (filler: string) => unknown): string {
 	return JSON.stringify(wrap('x'.repeat(bytes)));
 }
 
 describe('a malformed URL', () => {
 	it('answers 400 JSON on /api paths and logs no error line', async () => {
-		const offset = readFileSync(inject('serverLogFile'), 'utf8').length;
+		const offset = serverLogLength();
 		for (const target of ['/api/orgs/%ff', '/api/trpc/%ff', '/api/%E0%A4%A', '/api/health%ff?x=1']) {
 			const res = await rawRequest('GET', target);
 			expect(res.status, target).toBe(400);
@@ -67,7 +50,7 @@ describe('a malformed URL', () => {
 		}
 		const page = await rawRequest('GET', '/orgs/%ff');
 		expect(page.status).toBe(400);
-		const log = await logAfterMarker(offset);
+		const log = await serverLogUpToNow(offset);
 		expect(log).not.toMatch(/"level":"error"/);
 	});
 });

@@ -6,13 +6,13 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import { instances, servers, type Instance, type Server } from '../db/schema';
-import { INSTANCE_SLUG_PATTERN } from './schemas';
+import { SLUG_PATTERN } from '../slugs';
 
 export type GatewayInstance = { instance: Instance; server: Server };
 
 export async function findInstanceBySlugForGateway(db: DbOrTx, slug: string): Promise<GatewayInstance | null> {
 	// A user name that cannot be a slug never reaches the database.
-	if (!INSTANCE_SLUG_PATTERN.test(slug)) return null;
+	if (!SLUG_PATTERN.test(slug)) return null;
 	const [row] = await db
 		.select({ instance: instances, server: servers })
 		.from(instances)
