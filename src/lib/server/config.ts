@@ -5,8 +5,8 @@
  * (facts known only at run time, like the SSH port really bound, live on the app context).
  * Secrets read here are never logged.
  *
- * JWT_SECRET policy: at least 32 characters. In production a missing or short secret refuses to
- * start; in development one is generated once and kept in DATA_DIR/jwt-secret (mode 0600).
+ * Secret policy (JWT_SECRET, SSH_ENCRYPTION_KEY): at least 32 characters. In production a missing or
+ * short secret refuses to start; in development one is generated once and kept in DATA_DIR (mode 0600).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -68,7 +68,7 @@ const envSchema = z.object({
 
 export class ConfigError extends Error {}
 
-const JWT_SECRET_MIN_LENGTH = 32;
+const SECRET_MIN_LENGTH = 32;
 
 function loadOrCreateDevSecret(dataDir: string, fileName: string, variable: string, warn: (msg: string) => void): string {
 	const file = path.join(dataDir, fileName);
@@ -80,33 +80,21 @@ function loadOrCreateDevSecret(dataDir: string, fileName: string, variable: stri
 	return secret;
 }
 
-/** Required in production; shorter than the minimum is refused there and ignored (regenerated) in development. */
-function resolveJwtSecret(value: string | undefined, env: string, dataDir: string, warn: (msg: string) => void): string {
-	if (value !== undefined && value.length >= JWT_SECRET_MIN_LENGTH) return value;
+/**
+ * JWT_SECRET and SSH_ENCRYPTION_KEY: required in production, where a short one is refused; in development
+ * a missing or short one is replaced by a secret generated once and kept in DATA_DIR.
+ */
+function resolveSecret(variable: string, fileName: string, value: string | undefined, env: string, dataDir: string, warn: (msg: string) => void): string {
+	if (value !== undefined && value.length >= SECRET_MIN_LENGTH) return value;
 	if (env === 'production') {
 		throw new ConfigError(
 			value === undefined
-				? `Invalid configuration: JWT_SECRET is required in production (at least ${JWT_SECRET_MIN_LENGTH} characters)`
-				: `Invalid configuration: JWT_SECRET must be at least ${JWT_SECRET_MIN_LENGTH} characters`
+				? `Invalid configuration: ${variable} is required in production (at least ${SECRET_MIN_LENGTH} characters)`
+				: `Invalid configuration: ${variable} must be at least ${SECRET_MIN_LENGTH} characters`
 		);
 	}
-	if (value !== undefined) warn(`JWT_SECRET is shorter than ${JWT_SECRET_MIN_LENGTH} characters; ignoring it in development.`);
-	return loadOrCreateDevSecret(dataDir, 'jwt-secret', 'JWT_SECRET', warn);
-}
-
-const ENCRYPTION_KEY_MIN_LENGTH = 32;
-
-/** Same policy as JWT_SECRET: required in production, generated and kept in DATA_DIR in development. */
-function resolveEncryptionKey(value: string | undefined, env: string, dataDir: string, warn: (msg: string) => void): string {
-	if (value !== undefined && value.length >= ENCRYPTION_KEY_MIN_LENGTH) return value;
-	if (env === 'production') {
-		throw new ConfigError(
-			value === undefined
-				? `Invalid configuration: SSH_ENCRYPTION_KEY is required in production (at least ${ENCRYPTION_KEY_MIN_LENGTH} characters)`
-				: `Invalid configuration: SSH_ENCRYPTION_KEY must be at least ${ENCRYPTION_KEY_MIN_LENGTH} characters`
-		);
-	}
-	return loadOrCreateDevSecret(dataDir, 'ssh-encryption-key', 'SSH_ENCRYPTION_KEY', warn);
+	if (value !== undefined) warn(`${variable} is shorter than ${SECRET_MIN_LENGTH} characters; ignoring it in development.`);
+	return loadOrCreateDevSecret(dataDir, fileName, variable, warn);
 }
 
 const commaList = (value: string) =>
@@ -133,7 +121,7 @@ function configSchema(warn: (msg: string) => void) {
 			dataDir,
 			migrationsDir: path.resolve(e.MIGRATIONS_DIR),
 			buildDir: path.resolve(e.OCORE_BUILD_DIR),
-			jwtSecret: resolveJwtSecret(e.JWT_SECRET, e.NODE_ENV, dataDir, warn),
+			jwtSecret: resolveSecret('JWT_SECRET', 'jwt-secret', e.JWT_SECRET, e.NODE_ENV, dataDir, warn),
 			accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
 			refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
 			sessionIdleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS,
@@ -152,7 +140,7 @@ function configSchema(warn: (msg: string) => void) {
 			sshPort: e.SSH_PORT,
 			sshPublicHost: e.SSH_PUBLIC_HOST ?? appUrl.hostname,
 			sshUsernamePrefix: e.SSH_USERNAME_PREFIX,
-			sshEncryptionKey: resolveEncryptionKey(e.SSH_ENCRYPTION_KEY, e.NODE_ENV, dataDir, warn),
+			sshEncryptionKey: resolveSecret('SSH_ENCRYPTION_KEY', 'ssh-encryption-key', e.SSH_ENCRYPTION_KEY, e.NODE_ENV, dataDir, warn),
 			sshEncryptionKeyPrevious: e.SSH_ENCRYPTION_KEY_PREVIOUS,
 			sshHost: e.SSH_HOST,
 			sshEnabled: e.SSH_ENABLED,
