@@ -5,10 +5,12 @@
  */
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { getAppContext } from '$lib/server/app-context';
+import type { AppConfig } from '$lib/server/config';
 import { authenticateRequest, SESSION_COOKIE } from '$lib/server/auth/authenticate';
 import { corsHeadersFor, isPreflight } from '$lib/server/http/cors';
 import { resolveClientIp } from '$lib/server/http/client-ip';
 import { errorJson } from '$lib/server/http/json';
+import { isMalformedPath, MALFORMED_URL_MESSAGE } from '$lib/server/http/malformed-url';
 import { isSafeMethod, isSameOrigin } from '$lib/server/http/origin-check';
 import { applySecurityHeaders } from '$lib/server/http/security-headers';
 import { logger } from '$lib/server/logger';
@@ -28,6 +30,11 @@ export const handle: Handle = async ({ event, resolve }) => {
 		ipAddress: resolveClientIp(event.getClientAddress(), event.request.headers.get('x-forwarded-for'), config.trustedProxyHops),
 		userAgent: event.request.headers.get('user-agent')
 	};
+
+	// The node entry refuses these first; this covers `vite dev`, where there is no node entry.
+	if (isApi && isMalformedPath(event.url.pathname)) {
+		return withHeaders(errorJson('invalid_request', MALFORMED_URL_MESSAGE, 400), null, config);
+	}
 
 	if (isApi && isPreflight(event.request)) {
 		const headers = corsHeadersFor(origin, config.allowedOrigins);
@@ -53,14 +60,20 @@ export const handle: Handle = async ({ event, resolve }) => {
 	return withHeaders(response, isApi ? origin : null, config);
 };
 
-function withHeaders(response: Response, origin: string | null, config: { allowedOrigins: string[]; secureCookies: boolean }) {
+function withHeaders(response: Response, origin: string | null, config: Pick<AppConfig, 'allowedOrigins' | 'secureCookies'>) {
 	const cors = origin ? corsHeadersFor(origin, config.allowedOrigins) : null;
 	if (cors) for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);
 	applySecurityHeaders(response.headers, { hsts: config.secureCookies });
 	return response;
 }
 
+/** A 4xx (a malformed URL, a body over the limit, a missing page) is the client's mistake: logged as nothing. */
 export const handleError: HandleServerError = ({ error, status }) => {
-	if (status !== 404) logger.error('unhandled server error', { error: error instanceof Error ? error.name : String(error) });
-	return { message: status === 404 ? 'Not found' : 'Internal error' };
+	if (status >= 500) {
+		logger.error('unhandled server error', { error: error instanceof Error ? error.name : String(error) });
+		return { message: 'Internal error' };
+	}
+	if (status === 404) return { message: 'Not found' };
+	if (status === 413) return { message: 'Request body too large' };
+	return { message: 'Bad request' };
 };

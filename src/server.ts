@@ -10,6 +10,7 @@ import { nativeSshCrypto } from '../ssh-gateway/ssh/crypto-binding';
 import { startGateway, type RunningGateway } from '../ssh-gateway/start';
 import { getAppContext } from './lib/server/app-context';
 import { ConfigError, loadConfig } from './lib/server/config';
+import { ADAPTER_BODY_SIZE_LIMIT, frontRequest } from './lib/server/http/node-front';
 import { logger } from './lib/server/logger';
 import { startMaintenance } from './lib/server/maintenance/sweep';
 
@@ -27,14 +28,16 @@ async function main() {
 	// adapter-node assumes https when it cannot tell the protocol; APP_URL is the canonical origin of
 	// this deployment, so page URLs, redirects and SvelteKit's own form CSRF check all agree with it.
 	process.env.ORIGIN ??= config.appUrl.origin;
+	process.env.BODY_SIZE_LIMIT = ADAPTER_BODY_SIZE_LIMIT;
 	const app = await getAppContext();
 	const maintenance = startMaintenance(app);
-	const handlerPath = pathToFileURL(path.resolve(process.env.OCORE_BUILD_DIR ?? 'build', 'handler.js')).href;
+	const handlerPath = pathToFileURL(path.join(config.buildDir, 'handler.js')).href;
 	const { handler } = (await import(handlerPath)) as {
 		handler: (req: unknown, res: unknown, next: () => void) => void;
 	};
 
 	const server = createServer((req, res) => {
+		if (frontRequest(req, res, { hsts: config.secureCookies })) return;
 		handler(req, res, () => {
 			res.statusCode = 404;
 			res.setHeader('content-type', 'application/json');
@@ -50,9 +53,8 @@ async function main() {
 	let gateway: RunningGateway | undefined;
 	if (config.sshEnabled) {
 		gateway = await startGateway(app);
-		// SSH_PORT=0 asks for a free port; from here on the configuration names the one really bound,
-		// so what the server advertises (GET /api/ssh/client-config, `ocore ssh-config`) reaches it.
-		if (app.config.sshPort === 0) app.config.sshPort = gateway.port;
+		// SSH_PORT=0 asks for a free port; what the server advertises must be the one really bound.
+		app.sshGatewayListening(gateway.port);
 		logger.info('SSH gateway listening', { host: config.sshHost, port: gateway.port, crypto: nativeSshCrypto() ? 'native' : 'javascript' });
 	}
 

@@ -2,8 +2,8 @@
  * Printing for humans and scripts. Text from the server (key names, comments, GitHub lines) is
  * shown with control characters replaced, so nothing it contains can drive the user's terminal.
  */
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
+/** Unicode's control characters (Cc: U+0000-U+001F and U+007F-U+009F). */
+const CONTROL_CHARS = /\p{Cc}/gu;
 
 export function safeText(value: unknown): string {
 	return String(value ?? '').replace(CONTROL_CHARS, '?');

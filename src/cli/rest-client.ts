@@ -9,6 +9,7 @@
  * refresh token (which the server treats as theft and answers by ending the session).
  */
 import type { ApiTokens } from '../lib/server/auth/service';
+import type { InstanceView } from '../lib/server/instances/service';
 import type { SshClientConfig } from '../lib/server/ssh-gateway/client-config';
 import type { GithubImportResult } from '../lib/server/ssh-keys/import-github';
 import type { AddSshKeyInput, ImportGithubInput } from '../lib/server/ssh-keys/schemas';
@@ -29,6 +30,7 @@ export type Jsonified<T> = T extends Date
 export type LoginResponse = Jsonified<ApiTokens>;
 export type SshKey = Jsonified<SshKeyView>;
 export type ImportResult = Jsonified<GithubImportResult>;
+export type Instance = Jsonified<InstanceView>;
 export type { SshClientConfig };
 
 /** How the client reads and saves the session it acts for; `exclusive` serialises refreshes across processes. */
@@ -76,6 +78,11 @@ export class OcoreClient {
 
 	importGithub(input: ImportGithubInput): Promise<ImportResult> {
 		return this.authedJson('POST', '/api/user/ssh-keys/import-github', input);
+	}
+
+	/** Every instance in the orgs where the caller holds view:instances. */
+	async listInstances(): Promise<Instance[]> {
+		return (await this.authedJson<{ instances: Instance[] }>('GET', '/api/instances')).instances;
 	}
 
 	// ---- the one request path

@@ -92,14 +92,17 @@ test.describe('without JavaScript', () => {
 });
 
 test('what is typed before the page script has loaded is kept when it loads', async ({ page }) => {
-	// Holds the app's JavaScript back, as a slow connection would, while the user starts typing.
+	// Holds the app's JavaScript back, as a slow connection would, until the user has typed.
+	let releaseScripts!: () => void;
+	const scriptsHeld = new Promise<void>((resolve) => (releaseScripts = resolve));
 	await page.route('**/_app/immutable/**', async (route) => {
-		await new Promise((resolve) => setTimeout(resolve, 1_500));
+		await scriptsHeld;
 		await route.continue();
 	});
 	await page.goto('/login', { waitUntil: 'commit' });
 	await page.getByLabel('Email').fill('early@e2e.test');
 	await page.getByLabel('Password').fill('early-password-1');
+	releaseScripts();
 	await page.waitForLoadState('networkidle');
 	await expect(page.getByLabel('Email')).toHaveValue('early@e2e.test');
 	await expect(page.getByLabel('Password')).toHaveValue('early-password-1');

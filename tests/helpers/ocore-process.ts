@@ -8,6 +8,7 @@ import { appendFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { waitFor } from './poll';
 
 export async function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
@@ -53,6 +54,7 @@ function sshAnswers(port: number): Promise<boolean> {
 export type OcoreProcessOptions = {
 	dataDir?: string;
 	httpPort?: number;
+	/** 0: the gateway picks a free port, and `sshPort` is the one the server advertises. */
 	sshPort?: number;
 	/** Node flags for the server process, e.g. `--cpu-prof` (the gateway benchmark's BENCH_PROFILE_DIR). */
 	nodeArgs?: string[];
@@ -61,7 +63,7 @@ export type OcoreProcessOptions = {
 export async function startOcoreProcess(env: Record<string, string>, options: OcoreProcessOptions = {}): Promise<OcoreProcess> {
 	if (!existsSync(path.join(buildDir(), 'handler.js'))) throw new Error(`${buildDir()} is missing: run \`npm run build\` first (npm test does it).`);
 	const port = options.httpPort ?? (await freePort());
-	const sshPort = options.sshPort ?? (await freePort());
+	const requestedSshPort = options.sshPort ?? (await freePort());
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'ocore-ssh-server-'));
 	const logFile = path.join(dataDir, 'server.log');
@@ -79,7 +81,7 @@ export async function startOcoreProcess(env: Record<string, string>, options: Oc
 			AUTH_RATE_LIMIT_PER_MINUTE: '1000',
 			SSH_ENABLED: 'true',
 			SSH_HOST: '127.0.0.1',
-			SSH_PORT: String(sshPort),
+			SSH_PORT: String(requestedSshPort),
 			// Test engines (TLS relays, sshd) listen on loopback, which engine endpoints may not use otherwise.
 			DOCKER_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
 			...env
@@ -93,21 +95,29 @@ export async function startOcoreProcess(env: Record<string, string>, options: Oc
 	};
 	child.stdout?.on('data', capture);
 	child.stderr?.on('data', capture);
-	const deadline = Date.now() + 120_000;
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
-		let httpUp = false;
+	const httpUp = async () => {
+		if (child.exitCode !== null) throw new Error('server exited early');
 		try {
-			httpUp = (await fetch(`${baseUrl}/api/health`)).ok;
+			return (await fetch(`${baseUrl}/api/health`)).ok;
 		} catch {
-			/* not listening yet */
+			return false; // not listening yet
 		}
-		if (httpUp && (await sshAnswers(sshPort))) break;
-		if (Date.now() > deadline) {
-			child.kill('SIGKILL');
-			throw new Error(`server did not start in 120 s:\n${output}`);
+	};
+	let sshPort = requestedSshPort;
+	try {
+		await waitFor(httpUp, 120_000);
+		// SSH_PORT=0 lets the gateway pick a free port; the server advertises the one it bound.
+		// HTTP listens before the gateway does, so the bound port appears a moment after /api/health.
+		if (sshPort === 0) {
+			sshPort = await waitFor(async () => {
+				const { port: advertised } = (await (await fetch(`${baseUrl}/api/ssh/client-config`)).json()) as { port: number };
+				return advertised > 0 ? advertised : null;
+			}, 120_000);
 		}
-		await new Promise((r) => setTimeout(r, 250));
+		await waitFor(() => sshAnswers(sshPort), 120_000);
+	} catch (err) {
+		child.kill('SIGKILL');
+		throw new Error(`server did not start: ${err instanceof Error ? err.message : err}\n${output}`);
 	}
 	return {
 		pid: child.pid!,

@@ -208,15 +208,7 @@ export function writeSshConfig(keyFile: string, prefix = 'ocore-', user = '%n'):
 	return file;
 }
 
-export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000, intervalMs = 250): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error('condition not met in time');
-		await new Promise((r) => setTimeout(r, intervalMs));
-	}
-}
+export { waitFor } from './poll';
 
 export type LiveClient = {
 	/** Resolves once stdout contains the text. */

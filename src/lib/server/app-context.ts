@@ -26,6 +26,13 @@ export type AppContext = {
 	containers: ContainerBackend;
 	/** Work done after the response (reset mail); drained before the database closes. */
 	jobs: JobQueue;
+	/**
+	 * The port SSH clients are told to use (GET /api/ssh/client-config, `ocore ssh-config`): SSH_PORT,
+	 * or, when SSH_PORT=0 asked for any free port, the one the gateway really bound.
+	 */
+	advertisedSshPort(): number;
+	/** The entry reports the port the gateway bound, once it listens. */
+	sshGatewayListening(port: number): void;
 	close(): Promise<void>;
 };
 
@@ -44,9 +51,10 @@ export async function createAppContext(options: CreateAppContextOptions): Promis
 		databaseUrl: config.databaseUrl,
 		pgliteDir: options.inMemory ? undefined : path.join(config.dataDir, 'pglite')
 	});
-	await runMigrations(dbHandle);
+	await runMigrations(dbHandle, config.migrationsDir);
 	const clock = options.clock ?? systemClock;
 	const mailer = createMailer(config, dbHandle.db);
+	let boundSshPort: number | undefined;
 	const context: AppContext = {
 		config,
 		db: dbHandle.db,
@@ -55,6 +63,10 @@ export async function createAppContext(options: CreateAppContextOptions): Promis
 		mailer,
 		containers: options.containers ?? createDockerodeBackend({ allowPrivateHosts: config.dockerAllowPrivateHosts }),
 		jobs: createJobQueue(),
+		advertisedSshPort: () => boundSshPort ?? config.sshPort,
+		sshGatewayListening: (port) => {
+			boundSshPort = port;
+		},
 		close: async () => {
 			await context.jobs.drain();
 			await dbHandle.close();
@@ -71,8 +83,4 @@ export function getAppContext(): Promise<AppContext> {
 	const g = globalThis as GlobalWithContext;
 	g[GLOBAL_KEY] ??= createAppContext({ config: loadConfig() });
 	return g[GLOBAL_KEY];
-}
-
-export function hasAppContext(): boolean {
-	return (globalThis as GlobalWithContext)[GLOBAL_KEY] !== undefined;
 }

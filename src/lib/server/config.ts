@@ -1,9 +1,12 @@
 /**
- * The one place configuration is read. Every variable is validated with zod at start-up and a bad
- * value fails fast with a message naming the variable. Secrets read here are never logged.
+ * The one place configuration is read. One zod schema states every variable, validates it at start-up
+ * (a bad value fails fast with a message naming the variable) and transforms it into the config object,
+ * whose type is inferred from the schema. The object is deeply frozen: nothing changes it after load
+ * (facts known only at run time, like the SSH port really bound, live on the app context).
+ * Secrets read here are never logged.
  *
- * JWT_SECRET policy: at least 32 characters. In production a missing or short secret refuses to
- * start; in development one is generated once and kept in DATA_DIR/jwt-secret (mode 0600).
+ * Secret policy (JWT_SECRET, SSH_ENCRYPTION_KEY): at least 32 characters. In production a missing or
+ * short secret refuses to start; in development one is generated once and kept in DATA_DIR (mode 0600).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -66,57 +69,16 @@ const envSchema = z.object({
 	/** The local Docker engine socket used by servers of kind `socket`. */
 	DOCKER_SOCKET_PATH: z.string().default('/var/run/docker.sock'),
 	/** Comma-separated tcp/ssh engine hosts that may be on private or loopback addresses (on-premises engines, tests). */
-	DOCKER_ALLOW_PRIVATE_HOSTS: z.string().default('')
+	DOCKER_ALLOW_PRIVATE_HOSTS: z.string().default(''),
+	/** The generated SQL migrations applied at start-up. */
+	MIGRATIONS_DIR: z.string().default('drizzle'),
+	/** The SvelteKit build (adapter-node output) the production entry serves. */
+	OCORE_BUILD_DIR: z.string().default('build')
 });
-
-export type AppConfig = {
-	env: 'development' | 'production' | 'test';
-	host: string;
-	port: number;
-	appUrl: URL;
-	allowedOrigins: string[];
-	secureCookies: boolean;
-	databaseUrl: string | undefined;
-	dataDir: string;
-	jwtSecret: string;
-	accessTokenTtlSeconds: number;
-	refreshTokenTtlSeconds: number;
-	sessionIdleTimeoutSeconds: number;
-	sessionAbsoluteLifetimeSeconds: number;
-	passwordResetTtlSeconds: number;
-	trustedProxyHops: number;
-	authRateLimitPerMinute: number;
-	smtpUrl: string | undefined;
-	smtpFrom: string;
-	adminEmails: string[];
-	logRequests: boolean;
-	sshKeyMinRsaBits: number;
-	githubKeysBaseUrl: URL;
-	fetchAllowPrivateHosts: string[];
-	sshPort: number;
-	sshPublicHost: string;
-	sshUsernamePrefix: string;
-	sshEncryptionKey: string;
-	sshEncryptionKeyPrevious: string | undefined;
-	sshHost: string;
-	sshEnabled: boolean;
-	sshIdleTimeoutSeconds: number;
-	sshMaxSessionsPerUser: number;
-	sshMaxConnectionsPerUser: number;
-	sshMaxUnauthenticatedPerIp: number;
-	sshMaxUnauthenticated: number;
-	sshIdentTimeoutSeconds: number;
-	sshLoginGraceSeconds: number;
-	sshSftpServerPath: string;
-	sessionRecording: 'off' | 'metadata' | 'full';
-	sessionRecordingInput: boolean;
-	dockerSocketPath: string;
-	dockerAllowPrivateHosts: string[];
-};
 
 export class ConfigError extends Error {}
 
-const JWT_SECRET_MIN_LENGTH = 32;
+const SECRET_MIN_LENGTH = 32;
 
 function loadOrCreateDevSecret(dataDir: string, fileName: string, variable: string, warn: (msg: string) => void): string {
 	const file = path.join(dataDir, fileName);
@@ -128,103 +90,107 @@ function loadOrCreateDevSecret(dataDir: string, fileName: string, variable: stri
 	return secret;
 }
 
-const ENCRYPTION_KEY_MIN_LENGTH = 32;
-
-/** Same policy as JWT_SECRET: required in production, generated and kept in DATA_DIR in development. */
-function resolveEncryptionKey(value: string | undefined, env: string, dataDir: string, warn: (msg: string) => void): string {
-	if (value !== undefined && value.length >= ENCRYPTION_KEY_MIN_LENGTH) return value;
+/**
+ * JWT_SECRET and SSH_ENCRYPTION_KEY: required in production, where a short one is refused; in development
+ * a missing or short one is replaced by a secret generated once and kept in DATA_DIR.
+ */
+function resolveSecret(variable: string, fileName: string, value: string | undefined, env: string, dataDir: string, warn: (msg: string) => void): string {
+	if (value !== undefined && value.length >= SECRET_MIN_LENGTH) return value;
 	if (env === 'production') {
 		throw new ConfigError(
 			value === undefined
-				? `Invalid configuration: SSH_ENCRYPTION_KEY is required in production (at least ${ENCRYPTION_KEY_MIN_LENGTH} characters)`
-				: `Invalid configuration: SSH_ENCRYPTION_KEY must be at least ${ENCRYPTION_KEY_MIN_LENGTH} characters`
+				? `Invalid configuration: ${variable} is required in production (at least ${SECRET_MIN_LENGTH} characters)`
+				: `Invalid configuration: ${variable} must be at least ${SECRET_MIN_LENGTH} characters`
 		);
 	}
-	return loadOrCreateDevSecret(dataDir, 'ssh-encryption-key', 'SSH_ENCRYPTION_KEY', warn);
+	if (value !== undefined) warn(`${variable} is shorter than ${SECRET_MIN_LENGTH} characters; ignoring it in development.`);
+	return loadOrCreateDevSecret(dataDir, fileName, variable, warn);
+}
+
+const commaList = (value: string) =>
+	value
+		.split(',')
+		.map((s) => s.trim().toLowerCase())
+		.filter(Boolean);
+
+/** The environment schema, transformed into the config object; `warn` reports a generated development secret. */
+function configSchema(warn: (msg: string) => void) {
+	return envSchema.transform((e) => {
+		const dataDir = path.resolve(e.DATA_DIR);
+		const appUrl = new URL(e.APP_URL ?? `http://localhost:${e.PORT}`);
+		const allowedOrigins = [appUrl.origin];
+		if (e.DOCS_ORIGIN) allowedOrigins.push(new URL(e.DOCS_ORIGIN).origin);
+		return {
+			env: e.NODE_ENV,
+			host: e.HOST,
+			port: e.PORT,
+			appUrl,
+			allowedOrigins,
+			secureCookies: appUrl.protocol === 'https:',
+			databaseUrl: e.DATABASE_URL,
+			dataDir,
+			migrationsDir: path.resolve(e.MIGRATIONS_DIR),
+			buildDir: path.resolve(e.OCORE_BUILD_DIR),
+			jwtSecret: resolveSecret('JWT_SECRET', 'jwt-secret', e.JWT_SECRET, e.NODE_ENV, dataDir, warn),
+			accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+			refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+			sessionIdleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS,
+			sessionAbsoluteLifetimeSeconds: e.SESSION_ABSOLUTE_LIFETIME_SECONDS,
+			passwordResetTtlSeconds: e.PASSWORD_RESET_TTL_SECONDS,
+			trustedProxyHops: e.TRUSTED_PROXY_HOPS,
+			authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+			smtpUrl: e.SMTP_URL,
+			smtpFrom: e.SMTP_FROM,
+			adminEmails: commaList(e.ADMIN_EMAILS),
+			logRequests: e.LOG_REQUESTS,
+			sshKeyMinRsaBits: e.SSH_KEY_MIN_RSA_BITS,
+			githubKeysBaseUrl: new URL(e.GITHUB_KEYS_BASE_URL),
+			fetchAllowPrivateHosts: commaList(e.FETCH_ALLOW_PRIVATE_HOSTS),
+			/** What SSH_PORT asked for; 0 means any free port (the app context knows the one bound). */
+			sshPort: e.SSH_PORT,
+			sshPublicHost: e.SSH_PUBLIC_HOST ?? appUrl.hostname,
+			sshUsernamePrefix: e.SSH_USERNAME_PREFIX,
+			sshEncryptionKey: resolveSecret('SSH_ENCRYPTION_KEY', 'ssh-encryption-key', e.SSH_ENCRYPTION_KEY, e.NODE_ENV, dataDir, warn),
+			sshEncryptionKeyPrevious: e.SSH_ENCRYPTION_KEY_PREVIOUS,
+			sshHost: e.SSH_HOST,
+			sshEnabled: e.SSH_ENABLED,
+			sshIdleTimeoutSeconds: e.SSH_IDLE_TIMEOUT_SECONDS,
+			sshMaxSessionsPerUser: e.SSH_MAX_SESSIONS_PER_USER,
+			sshMaxConnectionsPerUser: e.SSH_MAX_CONNECTIONS_PER_USER,
+			sshMaxUnauthenticatedPerIp: e.SSH_MAX_UNAUTHENTICATED_PER_IP,
+			sshMaxUnauthenticated: e.SSH_MAX_UNAUTHENTICATED,
+			sshIdentTimeoutSeconds: e.SSH_IDENT_TIMEOUT_SECONDS,
+			sshLoginGraceSeconds: e.SSH_LOGIN_GRACE_SECONDS,
+			sshSftpServerPath: e.SSH_SFTP_SERVER_PATH,
+			sessionRecording: e.SESSION_RECORDING,
+			sessionRecordingInput: e.SESSION_RECORDING_INPUT,
+			dockerSocketPath: e.DOCKER_SOCKET_PATH,
+			dockerAllowPrivateHosts: commaList(e.DOCKER_ALLOW_PRIVATE_HOSTS)
+		};
+	});
+}
+
+type DeepReadonly<T> = T extends URL ? Readonly<URL> : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+export type AppConfig = DeepReadonly<z.output<ReturnType<typeof configSchema>>>;
+
+function deepFreeze<T>(value: T): T {
+	if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+		Object.freeze(value);
+		for (const inner of Object.values(value)) deepFreeze(inner);
+	}
+	return value;
 }
 
 export function loadConfig(
 	env: Record<string, string | undefined> = process.env,
 	warn: (msg: string) => void = (msg) => console.warn(`[config] ${msg}`)
 ): AppConfig {
-	const parsed = envSchema.safeParse(env);
+	const parsed = configSchema(warn).safeParse(env);
 	if (!parsed.success) {
 		const first = parsed.error.issues[0];
 		const name = first?.path.join('.') ?? 'environment';
 		throw new ConfigError(`Invalid configuration: ${name}: ${first?.message ?? 'invalid value'}`);
 	}
-	const e = parsed.data;
-	const dataDir = path.resolve(e.DATA_DIR);
-
-	let jwtSecret = e.JWT_SECRET;
-	if (jwtSecret !== undefined && jwtSecret.length < JWT_SECRET_MIN_LENGTH) {
-		if (e.NODE_ENV === 'production') {
-			throw new ConfigError(`Invalid configuration: JWT_SECRET must be at least ${JWT_SECRET_MIN_LENGTH} characters`);
-		}
-		warn(`JWT_SECRET is shorter than ${JWT_SECRET_MIN_LENGTH} characters; ignoring it in development.`);
-		jwtSecret = undefined;
-	}
-	if (jwtSecret === undefined) {
-		if (e.NODE_ENV === 'production') {
-			throw new ConfigError(
-				`Invalid configuration: JWT_SECRET is required in production (at least ${JWT_SECRET_MIN_LENGTH} characters)`
-			);
-		}
-		jwtSecret = loadOrCreateDevSecret(dataDir, 'jwt-secret', 'JWT_SECRET', warn);
-	}
-
-	const appUrl = new URL(e.APP_URL ?? `http://localhost:${e.PORT}`);
-	const allowedOrigins = [appUrl.origin];
-	if (e.DOCS_ORIGIN) allowedOrigins.push(new URL(e.DOCS_ORIGIN).origin);
-
-	return {
-		env: e.NODE_ENV,
-		host: e.HOST,
-		port: e.PORT,
-		appUrl,
-		allowedOrigins,
-		secureCookies: appUrl.protocol === 'https:',
-		databaseUrl: e.DATABASE_URL,
-		dataDir,
-		jwtSecret,
-		accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
-		refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
-		sessionIdleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS,
-		sessionAbsoluteLifetimeSeconds: e.SESSION_ABSOLUTE_LIFETIME_SECONDS,
-		passwordResetTtlSeconds: e.PASSWORD_RESET_TTL_SECONDS,
-		trustedProxyHops: e.TRUSTED_PROXY_HOPS,
-		authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
-		smtpUrl: e.SMTP_URL,
-		smtpFrom: e.SMTP_FROM,
-		adminEmails: e.ADMIN_EMAILS.split(',')
-			.map((s) => s.trim().toLowerCase())
-			.filter(Boolean),
-		logRequests: e.LOG_REQUESTS,
-		sshKeyMinRsaBits: e.SSH_KEY_MIN_RSA_BITS,
-		githubKeysBaseUrl: new URL(e.GITHUB_KEYS_BASE_URL),
-		fetchAllowPrivateHosts: e.FETCH_ALLOW_PRIVATE_HOSTS.split(',')
-			.map((s) => s.trim().toLowerCase())
-			.filter(Boolean),
-		sshPort: e.SSH_PORT,
-		sshPublicHost: e.SSH_PUBLIC_HOST ?? appUrl.hostname,
-		sshUsernamePrefix: e.SSH_USERNAME_PREFIX,
-		sshEncryptionKey: resolveEncryptionKey(e.SSH_ENCRYPTION_KEY, e.NODE_ENV, dataDir, warn),
-		sshEncryptionKeyPrevious: e.SSH_ENCRYPTION_KEY_PREVIOUS,
-		sshHost: e.SSH_HOST,
-		sshEnabled: e.SSH_ENABLED,
-		sshIdleTimeoutSeconds: e.SSH_IDLE_TIMEOUT_SECONDS,
-		sshMaxSessionsPerUser: e.SSH_MAX_SESSIONS_PER_USER,
-		sshMaxConnectionsPerUser: e.SSH_MAX_CONNECTIONS_PER_USER,
-		sshMaxUnauthenticatedPerIp: e.SSH_MAX_UNAUTHENTICATED_PER_IP,
-		sshMaxUnauthenticated: e.SSH_MAX_UNAUTHENTICATED,
-		sshIdentTimeoutSeconds: e.SSH_IDENT_TIMEOUT_SECONDS,
-		sshLoginGraceSeconds: e.SSH_LOGIN_GRACE_SECONDS,
-		sshSftpServerPath: e.SSH_SFTP_SERVER_PATH,
-		sessionRecording: e.SESSION_RECORDING,
-		sessionRecordingInput: e.SESSION_RECORDING_INPUT,
-		dockerSocketPath: e.DOCKER_SOCKET_PATH,
-		dockerAllowPrivateHosts: e.DOCKER_ALLOW_PRIVATE_HOSTS.split(',')
-			.map((s) => s.trim().toLowerCase())
-			.filter(Boolean)
-	};
+	return deepFreeze(parsed.data);
 }

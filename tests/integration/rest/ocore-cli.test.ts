@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueEmail } from '../../helpers/app';
 import { putFakeGithubKeys } from '../../helpers/fake-github';
 import { api, baseUrl } from '../../helpers/http';
+import { uniqueSlug } from '../../helpers/orgs';
 import { generateKey } from '../../helpers/ssh-keys';
 
 const BIN = path.resolve('bin/ocore.mjs');
@@ -58,6 +59,18 @@ function stored(configDir: string) {
 function storeTampered(configDir: string, patch: Record<string, string>) {
 	writeFileSync(path.join(configDir, 'credentials.json'), JSON.stringify({ ...stored(configDir), ...patch }), { mode: 0o600 });
 }
+
+/** A folder for PATH holding an `ssh` that answers `ssh -V` with the given banner (none: no ssh at all). */
+function pathWithSsh(banner?: string): string {
+	const dir = tempDir('ocore-fake-ssh-');
+	if (banner !== undefined) {
+		writeFileSync(path.join(dir, 'ssh'), `#!/bin/sh\necho '${banner}' >&2\n`);
+		chmodSync(path.join(dir, 'ssh'), 0o755);
+	}
+	return dir;
+}
+const OPENSSH_9_2 = 'OpenSSH_9.2p1 Debian-2+deb12u3, OpenSSL 3.0.15 3 Sep 2024';
+const OPENSSH_10_0 = 'OpenSSH_10.0p2 Debian-5, OpenSSL 3.5.0 8 Apr 2025';
 
 const NOT_LOGGED_IN = 'ocore: Not logged in: run `ocore login --url https://host --email you@example.com`\n';
 
@@ -222,9 +235,10 @@ describe('ocore CLI against the running server', () => {
 		const server = (await api('GET', '/api/ssh/client-config')).body as { host: string; port: number; usernamePrefix: string };
 		const block = (c: typeof server, identity = '~/.ssh/id_ed25519') =>
 			`Host ${c.usernamePrefix}*\n  HostName ${c.host}\n  Port ${c.port}\n  User %n\n  IdentityFile ${identity}\n`;
-		// The test server's gateway asked for a free port (SSH_PORT=0); the server advertises the bound one.
 		expect(server.port).toBeGreaterThan(0);
-		expect(await ocore(['ssh-config'], { configDir })).toEqual({ code: 0, stdout: block(server), stderr: '' });
+		// An ssh that expands %n in User (OpenSSH 10.0 or later) gets the short block.
+		const modern = { PATH: pathWithSsh(OPENSSH_10_0) };
+		expect(await ocore(['ssh-config'], { configDir, env: modern })).toEqual({ code: 0, stdout: block(server), stderr: '' });
 
 		// The documentation's own values, served by a stand-in for a production server.
 		const documented = { host: 'ocore.example.com', port: 2222, usernamePrefix: 'ocore-' };
@@ -232,16 +246,26 @@ describe('ocore CLI against the running server', () => {
 		await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
 		const standInUrl = `http://127.0.0.1:${(standIn.address() as { port: number }).port}`;
 		try {
-			const byUrl = await ocore(['ssh-config', '--url', standInUrl], { configDir: tempDir() });
+			const byUrl = await ocore(['ssh-config', '--url', standInUrl], { configDir: tempDir(), env: modern });
 			expect(byUrl).toEqual({
 				code: 0,
 				stdout: 'Host ocore-*\n  HostName ocore.example.com\n  Port 2222\n  User %n\n  IdentityFile ~/.ssh/id_ed25519\n',
 				stderr: ''
 			});
-			const other = await ocore(['ssh-config', '--url', standInUrl, '--identity-file', '~/.ssh/work_ed25519'], { configDir: tempDir() });
+			const other = await ocore(['ssh-config', '--url', standInUrl, '--identity-file', '~/.ssh/work_ed25519'], { configDir: tempDir(), env: modern });
 			expect(other.stdout).toBe(block(documented, '~/.ssh/work_ed25519'));
-			const json = await ocore(['ssh-config', '--url', standInUrl, '--json'], { configDir: tempDir() });
-			expect(JSON.parse(json.stdout)).toEqual({ ...documented, config: block(documented) });
+			const json = await ocore(['ssh-config', '--url', standInUrl, '--json'], { configDir: tempDir(), env: modern });
+			expect(JSON.parse(json.stdout)).toEqual({ ...documented, form: 'wildcard', config: block(documented) });
+			// --wildcard prints the short block whatever the local ssh, even without a login.
+			const forced = await ocore(['ssh-config', '--url', standInUrl, '--wildcard'], { configDir: tempDir(), env: { PATH: pathWithSsh(OPENSSH_9_2) } });
+			expect(forced).toEqual({ code: 0, stdout: block(documented), stderr: '' });
+			// An older ssh needs the instances, which needs a login to that server.
+			const needsLogin = await ocore(['ssh-config', '--url', standInUrl], { configDir: tempDir(), env: { PATH: pathWithSsh(OPENSSH_9_2) } });
+			expect(needsLogin).toEqual({
+				code: 3,
+				stdout: '',
+				stderr: `ocore: Listing the instances you can reach needs a login to ${standInUrl} (or pass --wildcard): run \`ocore login --url https://host --email you@example.com\`\n`
+			});
 		} finally {
 			await new Promise((resolve) => standIn.close(resolve));
 		}
@@ -315,5 +339,82 @@ describe('ocore CLI against the running server', () => {
 		expect((await api('GET', '/api/user/me', { token: accessToken })).status).toBe(401);
 		const again = await ocore(['logout'], { configDir });
 		expect(again).toEqual({ code: 3, stdout: '', stderr: NOT_LOGGED_IN });
+	});
+});
+
+describe('ocore ssh-config for an ssh that does not expand %n in User', () => {
+	/** ADMIN_EMAILS of the test server (global-setup) makes this account a platform admin: it may register the local socket. */
+	const ADMIN_EMAIL = 'admin@integration.test';
+	const ADMIN_PASSWORD = 'integration admin 42';
+	const configDir = tempDir();
+	const slugs = [uniqueSlug('cli-b'), uniqueSlug('cli-a')];
+	let sshPort = 0;
+
+	beforeAll(async () => {
+		// The account may exist already (another suite, an earlier run against the same database).
+		const signup = await api('POST', '/api/auth/signup', { body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD, name: 'Admin' } });
+		expect([201, 409]).toContain(signup.status);
+		const login = await api('POST', '/api/auth/login', { body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
+		expect(login.status).toBe(200);
+		const token = login.body.accessToken as string;
+		// The CLI's stored session, written as `ocore login` writes it (its sign-ins count against 127.0.0.1's limit).
+		writeFileSync(path.join(configDir, 'credentials.json'), JSON.stringify({ url: baseUrl(), email: ADMIN_EMAIL, accessToken: token, refreshToken: login.body.refreshToken }), { mode: 0o600 });
+		const org = await api('POST', '/api/orgs', { token, body: { name: 'CLI ssh-config', slug: uniqueSlug('cli-org') } });
+		expect(org.status).toBe(201);
+		const server = await api('POST', '/api/servers', { token, body: { orgId: org.body.id, name: 'local', kind: 'socket', endpoint: '/var/run/docker.sock' } });
+		expect(server.status).toBe(201);
+		for (const slug of slugs) {
+			const created = await api('POST', '/api/instances', { token, body: { orgId: org.body.id, serverId: server.body.id, slug, name: slug, container: `ocore-cli-${slug}` } });
+			expect(created.status, JSON.stringify(created.body)).toBe(201);
+		}
+		sshPort = (await api('GET', '/api/ssh/client-config')).body.port;
+	});
+
+	const blockFor = (slug: string) => `Host ocore-${slug}\n  HostName 127.0.0.1\n  Port ${sshPort}\n  User ${slug}\n  IdentityFile ~/.ssh/id_ed25519\n`;
+
+	it('prints one block per instance the user can reach, under comments saying why and how to refresh', async () => {
+		const r = await ocore(['ssh-config'], { configDir, env: { PATH: pathWithSsh(OPENSSH_9_2) } });
+		expect(r.code, r.stderr).toBe(0);
+		expect(r.stderr).toBe('');
+		expect(r.stdout.split('\n').slice(0, 3)).toEqual([
+			`# oCore SSH gateway 127.0.0.1 port ${sshPort}: one block per instance you can reach.`,
+			'# Your ssh (OpenSSH 9.2p1) does not expand %n in User (OpenSSH 10.0 and later do), so a wildcard Host block cannot name the instance.',
+			'# Access changes: run `ocore ssh-config` again and replace these blocks with its output.'
+		]);
+		for (const slug of slugs) expect(r.stdout).toContain(blockFor(slug));
+		// Exactly the instances the REST API lists for this user, nothing more.
+		const listed = (await ocore(['ssh-config', '--json'], { configDir, env: { PATH: pathWithSsh(OPENSSH_9_2) } })).stdout;
+		const json = JSON.parse(listed) as { form: string; instances: string[]; config: string };
+		expect(json.form).toBe('per-instance');
+		expect(json.instances).toEqual(expect.arrayContaining(slugs));
+		expect(json.config.match(/^Host /gm)).toHaveLength(new Set(json.instances).size);
+		expect(r.stdout).not.toContain('%n\n');
+	});
+
+	it('says so when there is no ssh on PATH, and prints the per-instance form', async () => {
+		const r = await ocore(['ssh-config'], { configDir, env: { PATH: pathWithSsh() } });
+		expect(r.code).toBe(0);
+		expect(r.stderr).toBe('ocore: no ssh found on your PATH; printing one block per instance, which every OpenSSH understands.\n');
+		expect(r.stdout).toContain('# No ssh was found on your PATH; these blocks work with every OpenSSH (the short form needs OpenSSH 10.0 or later).\n');
+		for (const slug of slugs) expect(r.stdout).toContain(blockFor(slug));
+	});
+
+	it('gives a config the real local ssh resolves to the instance as the user name', async () => {
+		// This machine's own OpenSSH (Debian 12: 9.2) reads the printed config; -G resolves it without connecting.
+		const printed = await ocore(['ssh-config'], { configDir });
+		expect(printed.code, printed.stderr).toBe(0);
+		const file = path.join(tempDir(), 'config');
+		writeFileSync(file, printed.stdout);
+		const resolved = await new Promise<string>((resolve, reject) => {
+			const child = spawn('ssh', ['-G', '-F', file, `ocore-${slugs[0]}`]);
+			let out = '';
+			child.stdout.on('data', (d) => (out += d));
+			child.on('error', reject);
+			child.on('exit', () => resolve(out));
+		});
+		const settings = Object.fromEntries(resolved.split('\n').map((line) => [line.split(' ')[0], line.slice(line.indexOf(' ') + 1)]));
+		expect(settings).toMatchObject({ hostname: '127.0.0.1', port: String(sshPort) });
+		// OpenSSH before 10.0 gets `User <slug>`; 10.0 and later expand `User %n` to the host alias, whose prefix the gateway strips.
+		expect([slugs[0], `ocore-${slugs[0]}`]).toContain(settings.user);
 	});
 });

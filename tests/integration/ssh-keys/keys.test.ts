@@ -2,7 +2,7 @@
  * The SSH key service on a real database: add, list, delete, the one-account-per-key rule (also
  * under concurrent adds), audit rows without key material, and the gateway's lookups.
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLogs, sshKeys } from '../../../src/lib/server/db/schema';
 import { AppError } from '../../../src/lib/server/errors';
@@ -10,6 +10,7 @@ import { findUserBySshKey, touchSshKeyLastUsed } from '../../../src/lib/server/s
 import { addSshKey, deleteSshKey, listSshKeys } from '../../../src/lib/server/ssh-keys/service';
 import { createTestApp, manualClock, type TestApp } from '../../helpers/app';
 import { acting, auditRows, insertUser, orgWithOwner, type TestUser } from '../../helpers/orgs';
+import { waitFor } from '../../helpers/poll';
 import { blobOf, freshEd25519Line, generateKey, type GeneratedKey } from '../../helpers/ssh-keys';
 import { addMember } from '../../../src/lib/server/orgs/members';
 
@@ -117,8 +118,14 @@ describe('addSshKey', () => {
 		await app.db.transaction(async (tx) => {
 			await tx.insert(sshKeys).values({ userId: winner.id, name: 'Held', type: parsed.type, bits: parsed.bits, fingerprint: parsed.fingerprint, publicKey: parsed.publicKey });
 			adding = addSshKey(app, acting(loser), { name: 'Late', publicKey: line }).catch((e: unknown) => e);
-			// Let the add run its pre-check (sees nothing) and block on the index before we commit.
-			await new Promise((r) => setTimeout(r, 500));
+			// Let the add run its pre-check (sees nothing) and block on the index before we commit: another
+			// connection of the pool sees it waiting on a lock.
+			await waitFor(async () => {
+				const [row] = await app.db.execute<{ waiting: number }>(
+					sql`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`
+				);
+				return (row?.waiting ?? 0) > 0;
+			});
 		});
 		const err = (await adding) as AppError;
 		expect([err.code, err.message]).toEqual(['conflict', 'This key is already registered to another account']);

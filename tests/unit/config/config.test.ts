@@ -53,4 +53,23 @@ describe('configuration', () => {
 		const http = loadConfig({ APP_URL: 'http://localhost:3000', DATA_DIR: dataDir(), JWT_SECRET: 'y'.repeat(40) });
 		expect(http.secureCookies).toBe(false);
 	});
+
+	it('is frozen after load, deeply: a mutation throws instead of changing what every module reads', () => {
+		const config = loadConfig({ DATA_DIR: dataDir(), JWT_SECRET: 'y'.repeat(40), ADMIN_EMAILS: 'a@b.c' }, () => {});
+		expect(() => {
+			(config as { sshPort: number }).sshPort = 1;
+		}).toThrow(TypeError);
+		expect(() => (config.adminEmails as string[]).push('intruder@example.com')).toThrow(TypeError);
+		expect(config.sshPort).toBe(2222);
+		expect(config.adminEmails).toEqual(['a@b.c']);
+	});
+
+	it('states the migrations folder and the build folder, resolved to absolute paths', () => {
+		const defaults = loadConfig({ DATA_DIR: dataDir(), JWT_SECRET: 'y'.repeat(40) }, () => {});
+		expect(defaults.migrationsDir).toBe(path.resolve('drizzle'));
+		expect(defaults.buildDir).toBe(path.resolve('build'));
+		const set = loadConfig({ DATA_DIR: dataDir(), JWT_SECRET: 'y'.repeat(40), MIGRATIONS_DIR: '/srv/ocore/drizzle', OCORE_BUILD_DIR: 'dist' }, () => {});
+		expect(set.migrationsDir).toBe('/srv/ocore/drizzle');
+		expect(set.buildDir).toBe(path.resolve('dist'));
+	});
 });

@@ -5,21 +5,17 @@
  */
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import path from 'node:path';
 import type { DatabaseHandle } from './client';
 
 /** Arbitrary constant shared by every oCore process: "oCore migrations". */
 const MIGRATION_LOCK_KEY = 7_302_024_601;
 
-export function defaultMigrationsFolder(): string {
-	return path.resolve(process.env.MIGRATIONS_DIR ?? 'drizzle');
-}
-
-export async function runMigrations(handle: DatabaseHandle, migrationsFolder = defaultMigrationsFolder()) {
+/** `migrationsFolder` is the configuration's MIGRATIONS_DIR (config.migrationsDir). */
+export async function runMigrations(handle: DatabaseHandle, migrationsFolder: string) {
 	if (handle.driver === 'pglite') {
 		// One embedded database belongs to one process; no lock needed.
-		// eslint-disable-next-line @typescript-eslint/no-explicit-any
-		await migratePglite(handle.db as any, { migrationsFolder });
+		// The handle holds a PGlite Drizzle database typed as the postgres-js one (see client.ts); undo that here.
+		await migratePglite(handle.db as unknown as Parameters<typeof migratePglite>[0], { migrationsFolder });
 		return;
 	}
 	// The advisory lock belongs to a connection: hold it on a reserved one while the migrator runs on

@@ -15,4 +15,3 @@ export const recordingsListInput = z.object({ instanceSlug: instanceSlugSchema, 
 /** By slug alone, as REST addresses instances: the service finds the org and checks access. */
 export const instanceRecordingsInput = z.object({ slug: instanceSlugSchema, limit });
 
-export type RecordingsListInput = z.infer<typeof recordingsListInput>;

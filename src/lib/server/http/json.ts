@@ -4,36 +4,15 @@
  */
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppError, httpStatusOf, isAppError } from '../errors';
 import { logger } from '../logger';
-import { describeZodError } from './schemas-errors';
-
-export const MAX_JSON_BODY_BYTES = 64 * 1024;
-
-async function readBodyBounded(request: Request, limitBytes: number): Promise<string> {
-	const declared = Number(request.headers.get('content-length') ?? '0');
-	if (declared > limitBytes) throw new AppError('payload_too_large', `Request body exceeds ${limitBytes} bytes`);
-	if (!request.body) return '';
-	const reader = request.body.getReader();
-	const chunks: Uint8Array[] = [];
-	let total = 0;
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		total += value.byteLength;
-		if (total > limitBytes) {
-			await reader.cancel();
-			throw new AppError('payload_too_large', `Request body exceeds ${limitBytes} bytes`);
-		}
-		chunks.push(value);
-	}
-	return Buffer.concat(chunks).toString('utf8');
-}
+import { readBodyBounded } from './body-limit';
+import { describeZodError, isZodError } from './schemas-errors';
 
 /** Reads and validates a JSON body; an empty body is treated as `{}` so optional-only schemas work. */
 export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
-	const text = await readBodyBounded(request, MAX_JSON_BODY_BYTES);
+	const text = await readBodyBounded(request);
 	let value: unknown = {};
 	if (text.trim() !== '') {
 		try {
@@ -72,7 +51,7 @@ export function errorToResponse(err: unknown): Response {
 	if (isAppError(err)) return fromAppError(err);
 	if (err instanceof TRPCError) {
 		if (isAppError(err.cause)) return fromAppError(err.cause);
-		if (err.cause instanceof z.ZodError) return errorJson('invalid_request', describeZodError(err.cause), 400);
+		if (isZodError(err.cause)) return errorJson('invalid_request', describeZodError(err.cause), 400);
 		const status = getHTTPStatusCodeFromError(err);
 		if (status < 500) return errorJson(err.code.toLowerCase(), err.message, status);
 	}

@@ -6,14 +6,14 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import { instances, servers, type Instance, type Server } from '../db/schema';
-import { INSTANCE_SLUG_PATTERN } from './schemas';
+import { SLUG_PATTERN } from '../slugs';
 
 /** An instance as the gateway sees it (the core imports this type; there is no other definition). */
 export type GatewayInstance = Pick<Instance, 'id' | 'slug' | 'orgId' | 'serverId' | 'container' | 'status'>;
 
 export async function findInstanceBySlugForGateway(db: DbOrTx, slug: string): Promise<{ instance: Instance; server: Server } | null> {
 	// A user name that cannot be a slug never reaches the database.
-	if (!INSTANCE_SLUG_PATTERN.test(slug)) return null;
+	if (!SLUG_PATTERN.test(slug)) return null;
 	const [row] = await db
 		.select({ instance: instances, server: servers })
 		.from(instances)

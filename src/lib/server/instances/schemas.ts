@@ -3,19 +3,9 @@
  * do not repeat `orgId`: orgProcedure adds it.
  */
 import { z } from 'zod';
+import { slugSchema } from '../slugs';
 
-/** Lowercase letters, digits and dashes, 2 to 63 characters, starting and ending with a letter or digit. */
-export const INSTANCE_SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-
-export const instanceSlugSchema = z
-	.string({ error: 'Slug is required' })
-	.trim()
-	.min(2, 'Slug must be 2 to 63 characters')
-	.max(63, 'Slug must be 2 to 63 characters')
-	.regex(
-		INSTANCE_SLUG_PATTERN,
-		'Slug may contain only lowercase letters, digits and dashes, and must start and end with a letter or digit'
-	);
+export const instanceSlugSchema = slugSchema(2);
 
 /**
  * A container name or id as Docker accepts them. It ends up in Engine API paths
@@ -44,4 +34,3 @@ export const createInstanceInput = z.object({
 export type CreateInstanceInput = z.infer<typeof createInstanceInput>;
 
 export const instanceSlugInput = z.object({ slug: instanceSlugSchema });
-export type InstanceSlugInput = z.infer<typeof instanceSlugInput>;

@@ -5,19 +5,10 @@
  */
 import { z } from 'zod';
 import { emailSchema } from '../auth/schemas';
+import { slugSchema } from '../slugs';
 import { PERMISSIONS } from './permissions';
 
-export const ORG_SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]$/;
-
-export const orgSlugSchema = z
-	.string({ error: 'Slug is required' })
-	.trim()
-	.min(3, 'Slug must be 3 to 63 characters')
-	.max(63, 'Slug must be 3 to 63 characters')
-	.regex(
-		ORG_SLUG_PATTERN,
-		'Slug may contain only lowercase letters, digits and dashes, and must start and end with a letter or digit'
-	);
+export const orgSlugSchema = slugSchema(3);
 
 export const orgNameSchema = z
 	.string({ error: 'Name is required' })
@@ -51,7 +42,6 @@ export type TransferOwnershipInput = z.infer<typeof transferOwnershipInput>;
 export const addMemberInput = z.object({ email: emailSchema, role: roleRefSchema });
 export type AddMemberInput = z.infer<typeof addMemberInput>;
 
-export const memberRoleBody = z.object({ role: roleRefSchema });
 export const changeMemberRoleInput = z.object({ userId: userIdSchema, role: roleRefSchema });
 export type ChangeMemberRoleInput = z.infer<typeof changeMemberRoleInput>;
 
@@ -86,6 +76,3 @@ export type UpdateRoleInput = z.infer<typeof updateRoleInput>;
 export const roleInput = z.object({ roleId: roleIdSchema });
 export type RoleInput = z.infer<typeof roleInput>;
 
-/** Path parameters of the REST facade, validated before any procedure runs. */
-export const orgPathParams = z.object({ orgId: z.uuid({ error: 'orgId must be a UUID' }) });
-export const memberPathParams = orgPathParams.extend({ userId: userIdSchema });

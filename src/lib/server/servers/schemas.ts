@@ -13,7 +13,6 @@ import {
 } from './endpoint';
 
 export const SERVER_KINDS = ['socket', 'tcp', 'ssh'] as const;
-export type ServerKind = (typeof SERVER_KINDS)[number];
 
 /** PEM bundles and keys are a few KiB; the REST body limit (64 KiB) bounds them anyway. */
 const MAX_CREDENTIAL_CHARS = 32 * 1024;
@@ -86,4 +85,3 @@ export const createServerInput = z
 export type CreateServerInput = z.infer<typeof createServerInput>;
 
 export const serverIdInput = z.object({ serverId: z.uuid({ error: 'serverId must be a UUID' }) });
-export type ServerIdInput = z.infer<typeof serverIdInput>;

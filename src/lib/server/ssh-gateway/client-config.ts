@@ -7,6 +7,7 @@ import type { AppConfig } from '../config';
 
 export type SshClientConfig = { host: string; port: number; usernamePrefix: string };
 
-export function sshClientConfig(config: Pick<AppConfig, 'sshPublicHost' | 'sshPort' | 'sshUsernamePrefix'>): SshClientConfig {
-	return { host: config.sshPublicHost, port: config.sshPort, usernamePrefix: config.sshUsernamePrefix };
+/** `port` is the one the gateway really listens on (AppContext.advertisedSshPort), not necessarily SSH_PORT. */
+export function sshClientConfig(config: Pick<AppConfig, 'sshPublicHost' | 'sshUsernamePrefix'>, port: number): SshClientConfig {
+	return { host: config.sshPublicHost, port, usernamePrefix: config.sshUsernamePrefix };
 }

@@ -84,8 +84,8 @@ const TYPE_TOKEN = /^[a-z][a-z0-9.+_-]*-[a-z0-9.+_-]*(?:@[a-z0-9.-]+)?$/i;
 const SECOND_KEY_TYPE =
 	/^(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp\d+|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)(?:-cert-v0[01]@openssh\.com)?$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+/** Control characters (Unicode Cc) other than tab and line feed, which a pasted key may carry. */
+const CONTROL_CHARS = /(?![\t\n])\p{Cc}/u;
 
 function refuse(message: string): never {
 	throw new AppError('invalid_request', message);

@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import { MAX_PUBLIC_KEY_BYTES } from './parse';
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+/** Unicode's control characters (Cc: U+0000-U+001F and U+007F-U+009F). */
+const CONTROL_CHARS = /\p{Cc}/u;
 
 export const sshKeyNameSchema = z
 	.string({ error: 'Name is required' })
@@ -31,7 +31,6 @@ export type AddSshKeyInput = z.infer<typeof addSshKeyInput>;
 export const deleteSshKeyInput = z.object({
 	keyId: z.string({ error: 'keyId is required' }).trim().min(1, 'keyId is required').max(128, 'keyId is too long')
 });
-export type DeleteSshKeyInput = z.infer<typeof deleteSshKeyInput>;
 
 /** GitHub's own rule: 1-39 characters, letters, digits and single hyphens, no hyphen at either end. */
 export const GITHUB_USERNAME_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;

@@ -13,7 +13,7 @@ import { AppError, isAppError } from '../errors';
 import { authorizeInOrg } from '../orgs/access';
 import { requireOwner } from '../orgs/guards';
 import type { Permission } from '../orgs/permissions';
-import { toTrpcError } from './errors';
+import { publicTrpcMessage, toTrpcError } from './errors';
 import { instanceSlugInput } from '../instances/schemas';
 import { orgIdOfInstance } from '../instances/service';
 import { serverIdInput } from '../servers/schemas';
@@ -44,10 +44,7 @@ const t = initTRPC
 		transformer: superjson,
 		errorFormatter({ shape, error }) {
 			const appCode = isAppError(error.cause) ? error.cause.code : undefined;
-			// Unknown failures are never echoed to clients; the message could carry internals.
-			const hidden = error.code === 'INTERNAL_SERVER_ERROR' && !appCode;
-			const message = hidden ? 'Internal error' : shape.message;
-			return { ...shape, message, data: { ...shape.data, appCode, stack: undefined } };
+			return { ...shape, message: publicTrpcMessage(error), data: { ...shape.data, appCode, stack: undefined } };
 		}
 	});
 
