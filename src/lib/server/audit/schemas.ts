@@ -29,3 +29,11 @@ export const auditListInput = z
 	.refine((v) => !v.from || !v.to || v.from <= v.to, { message: 'from must not be after to', path: ['from'] });
 
 export type AuditListInput = z.infer<typeof auditListInput>;
+
+/** The caller's own security log: a page size and the previous page's `nextCursor`, nothing else. */
+export const securityLogInput = z.object({
+	limit: auditListInput.shape.limit,
+	cursor: auditListInput.shape.cursor
+});
+
+export type SecurityLogInput = z.infer<typeof securityLogInput>;
