@@ -9,9 +9,8 @@ import { AppError } from '../../../src/lib/server/errors';
 import { findUserBySshKey, touchSshKeyLastUsed } from '../../../src/lib/server/ssh-keys/lookup';
 import { addSshKey, deleteSshKey, listSshKeys } from '../../../src/lib/server/ssh-keys/service';
 import { createTestApp, manualClock, type TestApp } from '../../helpers/app';
-import { acting, auditRows, insertUser, orgWithOwner, type TestUser } from '../../helpers/orgs';
+import { acting, auditRows, insertUser, joinOrg, orgWithOwner, type TestUser } from '../../helpers/orgs';
 import { blobOf, freshEd25519Line, generateKey, type GeneratedKey } from '../../helpers/ssh-keys';
-import { addMember } from '../../../src/lib/server/orgs/members';
 
 const clock = manualClock(new Date('2025-03-01T10:00:00Z'));
 let app: TestApp;
@@ -186,7 +185,7 @@ describe('gateway lookups', () => {
 	it('find the owner by fingerprint or by blob, and touch lastUsedAt; unknown keys find nobody', async () => {
 		const { owner, org } = await orgWithOwner(app, 'Gateway');
 		const member = await insertUser(app, 'gw-member');
-		await addMember(app, acting(owner), org.id, { email: member.email, role: 'Developer' });
+		await joinOrg(app, owner, org.id, member, 'Developer');
 		const line = freshEd25519Line();
 		const key = await addSshKey(app, acting(member), { name: 'GW', publicKey: line });
 
