@@ -22,6 +22,7 @@ export type SecurityEvent = {
 	ipAddress: string | null;
 	userAgent: string | null;
 	device: string;
+	browser: string;
 	metadata: Record<string, unknown>;
 };
 
@@ -81,7 +82,8 @@ export async function listSecurityLog(app: Pick<AppContext, 'db'>, userId: strin
 	const last = page[page.length - 1];
 	const items = page.map(({ seq: _seq, ...row }) => {
 		const metadata = (row.metadata ?? {}) as Record<string, unknown>;
-		return { ...row, metadata, summary: summarise(row.action, metadata), device: describeUserAgent(row.userAgent).device };
+		const { device, browser } = describeUserAgent(row.userAgent);
+		return { ...row, metadata, summary: summarise(row.action, metadata), device, browser };
 	});
 	return { items, nextCursor: rows.length > input.limit && last ? String(last.seq) : null };
 }
