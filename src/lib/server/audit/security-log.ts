@@ -11,6 +11,7 @@ import type { AppContext } from '../app-context';
 import { auditLogs } from '../db/schema';
 import { describeUserAgent } from '../sessions/describe-device';
 import { ACCOUNT_CHAIN } from './append';
+import { pageBySeq } from './query';
 import type { SecurityLogInput } from './schemas';
 
 export type SecurityEvent = {
@@ -77,13 +78,11 @@ export async function listSecurityLog(app: Pick<AppContext, 'db'>, userId: strin
 		.where(and(...conditions))
 		.orderBy(desc(auditLogs.seq))
 		.limit(input.limit + 1);
-	// One row more than asked tells whether another page exists without a count query.
-	const page = rows.slice(0, input.limit);
-	const last = page[page.length - 1];
-	const items = page.map(({ seq: _seq, ...row }) => {
+	const page = pageBySeq(rows, input.limit);
+	const items = page.items.map(({ seq: _seq, ...row }) => {
 		const metadata = (row.metadata ?? {}) as Record<string, unknown>;
 		const { device, browser } = describeUserAgent(row.userAgent);
 		return { ...row, metadata, summary: summarise(row.action, metadata), device, browser };
 	});
-	return { items, nextCursor: rows.length > input.limit && last ? String(last.seq) : null };
+	return { items, nextCursor: page.nextCursor };
 }

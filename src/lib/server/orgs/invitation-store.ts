@@ -54,16 +54,9 @@ const invitationColumns = {
 	inviterEmail: inviter.email
 };
 
-type InvitationRow = {
-	id: string;
-	orgId: string;
-	orgName: string;
-	email: string;
-	roleId: string;
-	role: string;
-	status: 'pending' | 'accepted' | 'declined' | 'revoked';
-	expiresAt: Date;
-	createdAt: Date;
+/** A row as selected: the stored status (expiry is derived) and the inviter's columns, if any. */
+type InvitationRow = Omit<Invitation, 'status' | 'invitedBy'> & {
+	status: Exclude<InvitationStatus, 'expired'>;
 	inviterName: string | null;
 	inviterEmail: string | null;
 };
