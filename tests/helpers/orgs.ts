@@ -97,8 +97,8 @@ export async function mailedToken(app: TestApp, email: string): Promise<string> 
 }
 
 export function invitationTokenOf(link: URL): string {
-	const landing = link.pathname.startsWith('/invitations/') ? link.pathname : (link.searchParams.get('redirectTo') ?? '');
-	const token = landing.match(/^\/invitations\/([\w-]+)$/)?.[1];
+	const landing = link.pathname === '/invitations' ? link : new URL(link.searchParams.get('redirectTo') ?? '/', link);
+	const token = landing.pathname === '/invitations' ? landing.searchParams.get('token') : null;
 	if (!token) throw new Error(`not an invitation link: ${link.href}`);
 	return token;
 }

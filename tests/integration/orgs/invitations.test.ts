@@ -96,11 +96,13 @@ describe('the inviter', () => {
 		expect([rowA!.action, rowB!.action]).toEqual(['member.invited', 'member.invited']);
 
 		// Only the mail differs, and only its reader sees it: sign in, or sign up with the address filled in.
-		expect((await mailedLink(app, known.email)).pathname).toMatch(/^\/invitations\/[\w-]{43}$/);
+		const signinLink = await mailedLink(app, known.email);
+		expect(signinLink.pathname).toBe('/invitations');
+		expect(signinLink.searchParams.get('token')).toMatch(/^[\w-]{43}$/);
 		const signupLink = await mailedLink(app, unknownEmail);
 		expect(signupLink.pathname).toBe('/signup');
 		expect(signupLink.searchParams.get('email')).toBe(unknownEmail);
-		expect(signupLink.searchParams.get('redirectTo')).toMatch(/^\/invitations\/[\w-]{43}$/);
+		expect(signupLink.searchParams.get('redirectTo')).toMatch(/^\/invitations\?token=[\w-]{43}$/);
 	});
 
 	it('refuses a second invitation while one is pending, and a member', async () => {

@@ -4,10 +4,12 @@
  * any member but the last owner leaves with DELETE .../members/{self}; the attacker's org log never
  * holds the victim's sign-ins; each user reads their own security log, without session ids.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueEmail } from '../../helpers/app';
 import { api, signUpAndLogin } from '../../helpers/http';
 import { uniqueSlug } from '../../helpers/orgs';
+import { waitFor } from '../../helpers/ssh';
 
 type Account = Awaited<ReturnType<typeof signUpAndLogin>>;
 let attacker: Account;
@@ -164,5 +166,21 @@ describe('GET /api/user/security-log', () => {
 			status: 400,
 			body: { error: 'invalid_request', message: 'limit: limit must be at most 200' }
 		});
+	});
+});
+
+describe('the mailed link /invitations?token=...', () => {
+	it('sends a signed-out visitor to sign in and back, and keeps the token out of the request log', async () => {
+		const canary = 'invitation-canary-token-value-0123456789abcdef';
+		const ip = '203.0.113.201';
+		const res = await api('GET', `/invitations?token=${canary}`, { ip });
+		expect(res.status).toBe(303);
+		expect(res.headers.get('location')).toBe(`/login?redirectTo=${encodeURIComponent(`/invitations?token=${canary}`)}`);
+		// The request line is written once the response is on its way; wait for it, then search.
+		const log = await waitFor(async () => {
+			const text = readFileSync(inject('serverLogFile'), 'utf8');
+			return text.includes('"path":"/invitations"') ? text : null;
+		}, 10_000);
+		expect(log.includes(canary)).toBe(false);
 	});
 });

@@ -112,7 +112,8 @@ export function invitationTokenHash(token: string): string {
  */
 export async function mailInvitation(app: InvitationDeps, invitation: Invitation, token: string): Promise<void> {
 	const [account] = await app.db.select({ id: users.id }).from(users).where(eq(users.email, invitation.email));
-	const landing = `/invitations/${token}`;
+	// The token goes in the query, never the path: request logs print paths.
+	const landing = `/invitations?token=${token}`;
 	let link: URL;
 	if (account) {
 		link = new URL(landing, app.config.appUrl);
