@@ -182,6 +182,21 @@ describe('expiry, revocation, resending', () => {
 	});
 });
 
+describe('roles offered by invitations', () => {
+	it('cannot be deleted while an invitation offers them; after revoking, they can', async () => {
+		const { owner, org } = await orgWithOwner(app);
+		const caller = callerAs(app, owner);
+		const role = await caller.orgs.roles.create({ orgId: org.id, name: 'Contractor', permissions: ['view:instances'] });
+		const invitation = await invite(org.id, owner, uniqueEmail('contractor'), 'Contractor');
+		await expect(caller.orgs.roles.delete({ orgId: org.id, roleId: role.id })).rejects.toMatchObject({
+			code: 'CONFLICT',
+			message: 'Role "Contractor" is offered by 1 pending invitation(s); revoke them first'
+		});
+		await revokeInvitation(app, acting(owner), org.id, { invitationId: invitation.id });
+		expect(await caller.orgs.roles.delete({ orgId: org.id, roleId: role.id })).toEqual({ id: role.id });
+	});
+});
+
 describe('leaving', () => {
 	it('lets any member leave without any permission, audited', async () => {
 		const { owner, org } = await orgWithOwner(app);
