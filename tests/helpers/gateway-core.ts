@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { gatewaySessions, instances, servers, sshKeys } from '../../src/lib/server/db/schema';
-import { addMember } from '../../src/lib/server/orgs/members';
 import type { GatewayCore } from '../../ssh-gateway/core/gateway';
 import { silentGatewayLog } from '../../ssh-gateway/core/log';
 import type { AuthorizeRequest } from '../../ssh-gateway/core/types';
@@ -14,7 +13,7 @@ import { wireGatewayCore } from '../../ssh-gateway/start';
 import { createTestApp, type TestApp } from './app';
 import { waitFor } from './ssh';
 import { FakeContainerBackend } from './fake-container-backend';
-import { acting, insertUser, orgWithOwner, uniqueSlug, type TestUser } from './orgs';
+import { insertUser, joinOrg, orgWithOwner, uniqueSlug, type TestUser } from './orgs';
 
 export type World = { owner: TestUser; orgId: string; slug: string; instanceId: string; fingerprint: string };
 
@@ -54,7 +53,7 @@ export async function coreFixture(env: Record<string, string> = {}) {
 
 	async function member(w: World, role: string): Promise<{ user: TestUser; fingerprint: string }> {
 		const user = await insertUser(app, 'member');
-		await addMember(app, acting(w.owner), w.orgId, { email: user.email, role });
+		await joinOrg(app, w.owner, w.orgId, user, role);
 		return { user, fingerprint: await addKey(user.id) };
 	}
 

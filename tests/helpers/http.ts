@@ -39,3 +39,13 @@ export async function signUpAndLogin(email: string, password = 'correct horse 42
 	if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
 	return login.body as { accessToken: string; refreshToken: string; expiresIn: number; user: { id: string; email: string } };
 }
+
+/**
+ * Over HTTP, makes the holder of `member.token` a member: the admin invites their address, they
+ * accept with their own token. Returns the accept response ({orgId, roleId, role} on success).
+ */
+export async function inviteAndAccept(orgId: string, adminToken: string, member: { token: string; email: string }, role: string) {
+	const invited = await api('POST', `/api/orgs/${orgId}/members`, { token: adminToken, body: { email: member.email, role } });
+	if (invited.status !== 201) return invited;
+	return api('POST', `/api/user/invitations/${invited.body.invitation.id}/accept`, { token: member.token });
+}

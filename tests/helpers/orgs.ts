@@ -5,10 +5,12 @@
  * database other tests verify.
  */
 import { randomBytes } from 'node:crypto';
-import { asc, eq } from 'drizzle-orm';
+import { asc, desc, eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import type { AuthState } from '../../src/lib/server/auth/types';
-import { auditLogs, users } from '../../src/lib/server/db/schema';
+import { auditLogs, mailOutbox, users } from '../../src/lib/server/db/schema';
+import { inviteMember } from '../../src/lib/server/orgs/invitations';
+import { acceptInvitation } from '../../src/lib/server/orgs/invitee';
 import { createOrg, type OrgForMember } from '../../src/lib/server/orgs/orgs';
 import type { ActingUser } from '../../src/lib/server/orgs/store';
 import { createContextInner } from '../../src/lib/server/trpc/init';
@@ -70,6 +72,35 @@ export async function orgWithOwner(app: TestApp, name = 'Acme'): Promise<{ owner
 	const owner = await insertUser(app, 'owner');
 	const org = await createOrg(app, acting(owner), { name, slug: uniqueSlug() });
 	return { owner, org };
+}
+
+/**
+ * Makes `user` a member the only way there is: `inviter` invites them, they accept. Returns what
+ * accepting answered ({orgId, roleId, role}).
+ */
+export async function joinOrg(app: TestApp, inviter: TestUser, orgId: string, user: TestUser, role: string) {
+	const invitation = await inviteMember(app, acting(inviter), orgId, { email: user.email, role });
+	return acceptInvitation(app, acting(user), { invitationId: invitation.id });
+}
+
+/** The link of the newest mail to `email` in the outbox (tests run without SMTP). */
+export async function mailedLink(app: TestApp, email: string): Promise<URL> {
+	const [mail] = await app.db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, email)).orderBy(desc(mailOutbox.createdAt)).limit(1);
+	const href = mail?.body.match(/https?:\/\/\S+/)?.[0];
+	if (!href) throw new Error(`no mail with a link to ${email}`);
+	return new URL(href);
+}
+
+/** The invitation token in the newest mail to `email`, whether the link signs in or signs up first. */
+export async function mailedToken(app: TestApp, email: string): Promise<string> {
+	return invitationTokenOf(await mailedLink(app, email));
+}
+
+export function invitationTokenOf(link: URL): string {
+	const landing = link.pathname === '/invitations' ? link : new URL(link.searchParams.get('redirectTo') ?? '/', link);
+	const token = landing.pathname === '/invitations' ? landing.searchParams.get('token') : null;
+	if (!token) throw new Error(`not an invitation link: ${link.href}`);
+	return token;
 }
 
 /** The org chain's rows, oldest first. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { DOCKER_SOCKET_PATH, startTestContainer, type TestContainer } from './docker';
-import { api, signUpAndLogin } from './http';
+import { api, inviteAndAccept, signUpAndLogin } from './http';
 import { uniqueEmail } from './app';
 import { generateKey, type GeneratedKey } from './ssh-keys';
 
@@ -154,8 +154,8 @@ export async function gatewayFixture(prefix = 'gw'): Promise<GatewayFixture> {
 	});
 	expectStatus(server, 201, 'create server');
 	const owner = await newAccount(`${prefix}-owner`);
-	const added = await api('POST', `/api/orgs/${org.body.id}/members`, { token: root.token, body: { email: owner.email, role: 'Admin' } });
-	expectStatus(added, 201, 'add the fixture owner');
+	const added = await inviteAndAccept(org.body.id, root.token, owner, 'Admin');
+	expectStatus(added, 200, 'add the fixture owner');
 	const container = await startTestContainer(prefix, { org: org.body.id });
 	const slug = uniqueName(prefix);
 	const instance = await api('POST', '/api/instances', {
@@ -170,8 +170,8 @@ export async function gatewayFixture(prefix = 'gw'): Promise<GatewayFixture> {
 /** Adds a new account to the fixture's org with a role, and gives it a key. */
 export async function memberOf(fixture: GatewayFixture, role: string, prefix = 'member') {
 	const account = await newAccount(prefix);
-	const added = await api('POST', `/api/orgs/${fixture.orgId}/members`, { token: fixture.owner.token, body: { email: account.email, role } });
-	expectStatus(added, 201, 'add member');
+	const added = await inviteAndAccept(fixture.orgId, fixture.owner.token, account, role);
+	expectStatus(added, 200, 'add member');
 	const key = await addKey(account);
 	return { account, key };
 }

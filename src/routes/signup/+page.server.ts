@@ -6,8 +6,10 @@ import { failFrom, formValues, parseForm } from '$lib/server/pages/form';
 import { safeRedirectPath } from '$lib/server/pages/guard';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals }) => {
+export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.auth) redirect(303, '/dashboard');
+	// An invitation mail links here with the invited address filled in.
+	return { email: url.searchParams.get('email') ?? '' };
 };
 
 export const actions: Actions = {

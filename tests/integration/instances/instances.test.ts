@@ -8,13 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findInstanceBySlugForGateway, resolveDockerEndpoint } from '../../../src/lib/server/instances/gateway';
 import { instanceSlugSchema } from '../../../src/lib/server/instances/schemas';
 import { createInstance, listInstances } from '../../../src/lib/server/instances/service';
-import { addMember } from '../../../src/lib/server/orgs/members';
 import { createRole } from '../../../src/lib/server/orgs/roles';
 import { createTestApp, type TestApp } from '../../helpers/app';
 import { docker, ensureTestImage, removeTestContainers, requireDocker, startTestContainer } from '../../helpers/docker';
 import { startTlsDockerProxy } from '../../helpers/docker-endpoints';
 import { socketServer } from '../../helpers/instances';
-import { acting, auditRows, callerAs, insertUser, orgWithOwner, uniqueSlug, type TestUser } from '../../helpers/orgs';
+import { acting, auditRows, callerAs, insertUser, joinOrg, orgWithOwner, uniqueSlug, type TestUser } from '../../helpers/orgs';
 
 const hasDocker = await requireDocker('instance tests');
 
@@ -40,7 +39,7 @@ beforeAll(async () => {
 	serverId = (await socketServer(app, owner, orgId)).id;
 	const member = async (role: string) => {
 		const user = await insertUser(app, role.toLowerCase());
-		await addMember(app, acting(owner), orgId, { email: user.email, role });
+		await joinOrg(app, owner, orgId, user, role);
 		return user;
 	};
 	developer = await member('Developer');
@@ -196,8 +195,8 @@ describe.skipIf(!hasDocker)('listing across orgs, dead engines, the gateway look
 		const b = await orgWithOwner(app, 'B');
 		const user = await insertUser(app, 'multi');
 		await createRole(app, acting(b.owner), b.org.id, { name: 'keys-only', permissions: ['view:ssh_keys'] });
-		await addMember(app, acting(a.owner), a.org.id, { email: user.email, role: 'Viewer' });
-		await addMember(app, acting(b.owner), b.org.id, { email: user.email, role: 'keys-only' });
+		await joinOrg(app, a.owner, a.org.id, user, 'Viewer');
+		await joinOrg(app, b.owner, b.org.id, user, 'keys-only');
 		const serverA = await socketServer(app, a.owner, a.org.id);
 		const serverB = await socketServer(app, b.owner, b.org.id);
 		const containerA = (await startTestContainer('list-a', { org: a.org.id })).name;

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAccountAudit } from '../../../src/lib/server/audit/append';
 import { listOrgAuditLogs } from '../../../src/lib/server/audit/query';
 import { auditListInput } from '../../../src/lib/server/audit/schemas';
-import { addMember, changeMemberRole, removeMember } from '../../../src/lib/server/orgs/members';
+import { changeMemberRole, removeMember } from '../../../src/lib/server/orgs/members';
 import { createTestApp, manualClock, type TestApp } from '../../helpers/app';
-import { acting, insertUser, orgWithOwner, type TestUser } from '../../helpers/orgs';
+import { acting, insertUser, joinOrg, orgWithOwner, type TestUser } from '../../helpers/orgs';
 
 const clock = manualClock(new Date('2026-06-01T12:00:00Z'));
 let app: TestApp;
@@ -23,43 +23,44 @@ beforeAll(async () => {
 	orgId = created.org.id;
 	alice = await insertUser(app, 'alice');
 	const bob = await insertUser(app, 'bob');
-	clock.advanceSeconds(60); // 12:01 member.added (alice)
-	await addMember(app, acting(owner), orgId, { email: alice.email, role: 'Admin' });
-	clock.advanceSeconds(60); // 12:02 member.added (bob) by alice
-	await addMember(app, acting(alice), orgId, { email: bob.email, role: 'Viewer' });
+	clock.advanceSeconds(60); // 12:01 member.invited (alice) by owner, member.joined by alice
+	await joinOrg(app, owner, orgId, alice, 'Admin');
+	clock.advanceSeconds(60); // 12:02 member.invited (bob) by alice, member.joined by bob
+	await joinOrg(app, alice, orgId, bob, 'Viewer');
 	clock.advanceSeconds(60); // 12:03 member.role_changed by alice
 	await changeMemberRole(app, acting(alice), orgId, { userId: bob.id, role: 'Developer' });
-	clock.advanceSeconds(60); // 12:04 auth.login (mirrored from the account chain)
+	clock.advanceSeconds(60); // 12:04 auth.login: the account chain only, never the org's
 	await appendAccountAudit(app.db, { actor: { userId: bob.id, email: bob.email }, action: 'auth.login' }, clock.now());
 	clock.advanceSeconds(60); // 12:05 member.removed by owner
 	await removeMember(app, acting(owner), orgId, { userId: bob.id });
 	const other = await orgWithOwner(app, 'Other');
 	otherOrgId = other.org.id;
-	await addMember(app, acting(other.owner), otherOrgId, { email: alice.email, role: 'Viewer' });
+	await joinOrg(app, other.owner, otherOrgId, alice, 'Viewer');
 });
 afterAll(() => app.close());
 
 describe('listOrgAuditLogs', () => {
-	it("returns the org's rows newest first, including members' mirrored account events", async () => {
+	it("returns the org's own rows newest first; a member's account events never enter it", async () => {
 		const page = await list();
 		expect(page.items.map((r) => r.action)).toEqual([
 			'member.removed',
-			'auth.login',
 			'member.role_changed',
-			'member.added',
-			'member.added',
+			'member.joined',
+			'member.invited',
+			'member.joined',
+			'member.invited',
 			'org.created'
 		]);
-		expect(page.items.map((r) => r.seq)).toEqual([6, 5, 4, 3, 2, 1]);
+		expect(page.items.map((r) => r.seq)).toEqual([7, 6, 5, 4, 3, 2, 1]);
 		expect(page.nextCursor).toBeNull();
 		expect(page.items[0]).toMatchObject({ actorUserId: owner.id, actorEmail: owner.email, ipAddress: expect.any(String), userAgent: 'vitest' });
 	});
 
 	it('filters by action, by actor id and by actor email (any case)', async () => {
-		expect((await list({ action: 'member.added' })).items.map((r) => r.seq)).toEqual([3, 2]);
+		expect((await list({ action: 'member.invited' })).items.map((r) => r.seq)).toEqual([4, 2]);
 		expect((await list({ action: 'member.nothing' })).items).toEqual([]);
-		expect((await list({ actor: alice.id })).items.map((r) => r.action)).toEqual(['member.role_changed', 'member.added']);
-		expect((await list({ actor: alice.email.toUpperCase() })).items.map((r) => r.seq)).toEqual([4, 3]);
+		expect((await list({ actor: alice.id })).items.map((r) => r.action)).toEqual(['member.role_changed', 'member.invited', 'member.joined']);
+		expect((await list({ actor: alice.email.toUpperCase() })).items.map((r) => r.seq)).toEqual([6, 4, 3]);
 		expect((await list({ actor: 'stranger@example.test' })).items).toEqual([]);
 	});
 
@@ -68,6 +69,8 @@ describe('listOrgAuditLogs', () => {
 		expect(page.items.map((r) => r.createdAt.toISOString())).toEqual([
 			'2026-06-01T12:03:00.000Z',
 			'2026-06-01T12:02:00.000Z',
+			'2026-06-01T12:02:00.000Z',
+			'2026-06-01T12:01:00.000Z',
 			'2026-06-01T12:01:00.000Z'
 		]);
 		expect((await list({ from: '2026-06-01T13:00:00Z' })).items).toEqual([]);
@@ -75,20 +78,20 @@ describe('listOrgAuditLogs', () => {
 
 	it('pages with a cursor until there is no next page', async () => {
 		const first = await list({ limit: 4 });
-		expect(first.items.map((r) => r.seq)).toEqual([6, 5, 4, 3]);
-		expect(first.nextCursor).toBe('3');
+		expect(first.items.map((r) => r.seq)).toEqual([7, 6, 5, 4]);
+		expect(first.nextCursor).toBe('4');
 		const second = await list({ limit: 4, cursor: first.nextCursor });
-		expect(second.items.map((r) => r.seq)).toEqual([2, 1]);
+		expect(second.items.map((r) => r.seq)).toEqual([3, 2, 1]);
 		expect(second.nextCursor).toBeNull();
-		const filtered = await list({ limit: 1, action: 'member.added' });
-		expect([filtered.items[0]!.seq, filtered.nextCursor]).toEqual([3, '3']);
+		const filtered = await list({ limit: 1, action: 'member.invited' });
+		expect([filtered.items[0]!.seq, filtered.nextCursor]).toEqual([4, '4']);
 	});
 
 	it("never returns another org's rows, even for a shared member", async () => {
 		const mine = await list({ actor: alice.id, limit: 200 });
-		expect(mine.items.every((r) => r.seq <= 6)).toBe(true);
+		expect(mine.items.every((r) => r.seq <= 7)).toBe(true);
 		const theirs = await listOrgAuditLogs(app, otherOrgId, auditListInput.parse({}));
-		expect(theirs.items.map((r) => r.action)).toEqual(['member.added', 'org.created']);
+		expect(theirs.items.map((r) => r.action)).toEqual(['member.joined', 'member.invited', 'org.created']);
 	});
 });
 

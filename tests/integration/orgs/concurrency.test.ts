@@ -6,10 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendOrgAudit } from '../../../src/lib/server/audit/append';
 import { verifyAuditChains } from '../../../src/lib/server/audit/verify';
-import { addMember, listMembers, removeMember } from '../../../src/lib/server/orgs/members';
+import { inviteMember } from '../../../src/lib/server/orgs/invitations';
+import { acceptInvitation } from '../../../src/lib/server/orgs/invitee';
+import { listMembers, removeMember } from '../../../src/lib/server/orgs/members';
 import { createOrg, transferOwnership } from '../../../src/lib/server/orgs/orgs';
 import { createTestApp, type TestApp } from '../../helpers/app';
-import { acting, auditRows, insertUser, orgWithOwner, uniqueSlug } from '../../helpers/orgs';
+import { acting, auditRows, insertUser, joinOrg, orgWithOwner, uniqueSlug } from '../../helpers/orgs';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -22,7 +24,7 @@ describe('concurrent appends to one org chain', () => {
 		const { owner, org } = await orgWithOwner(app);
 		const users = await Promise.all(Array.from({ length: 12 }, () => insertUser(app)));
 		const results = await Promise.allSettled([
-			...users.map((u, i) => addMember(app, acting(owner), org.id, { email: u.email, role: i % 2 ? 'Viewer' : 'Developer' })),
+			...users.map((u, i) => joinOrg(app, owner, org.id, u, i % 2 ? 'Viewer' : 'Developer')),
 			...users.map((_, i) =>
 				appendOrgAudit(app.db, org.id, { actor: { userId: owner.id, email: owner.email }, action: `test.parallel_${i}` }, new Date())
 			)
@@ -30,24 +32,37 @@ describe('concurrent appends to one org chain', () => {
 		expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
 
 		const rows = await auditRows(app, org.id);
-		expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
-		expect(new Set(rows.map((r) => r.prevHash)).size).toBe(25);
-		expect(rows.filter((r) => r.action === 'member.added')).toHaveLength(12);
+		// org.created, then an invitation and a join per user, then the 12 parallel rows.
+		expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 37 }, (_, i) => i + 1));
+		expect(new Set(rows.map((r) => r.prevHash)).size).toBe(37);
+		expect(rows.filter((r) => r.action === 'member.joined')).toHaveLength(12);
 		const report = await verifyAuditChains(app.db, { chains: [org.id] });
-		expect(report).toMatchObject({ intact: true, rowCount: 25, chains: [{ lastSeq: 25, headSeq: 25 }] });
+		expect(report).toMatchObject({ intact: true, rowCount: 37, chains: [{ lastSeq: 37, headSeq: 37 }] });
 	});
 
-	it('adds a user once when the same add races with itself', async () => {
+	it('invites once and joins once when the same invitation and the same accept race with themselves', async () => {
 		const { owner, org } = await orgWithOwner(app);
 		const user = await insertUser(app);
-		const results = await Promise.allSettled(
-			Array.from({ length: 4 }, () => addMember(app, acting(owner), org.id, { email: user.email, role: 'Viewer' }))
+		const invites = await Promise.allSettled(
+			Array.from({ length: 4 }, () => inviteMember(app, acting(owner), org.id, { email: user.email, role: 'Viewer' }))
 		);
-		expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-		for (const r of results.filter((r) => r.status === 'rejected')) {
-			expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict', message: 'That user is already a member' });
+		const invited = invites.filter((r) => r.status === 'fulfilled');
+		expect(invited).toHaveLength(1);
+		for (const r of invites.filter((r) => r.status === 'rejected')) {
+			expect((r as PromiseRejectedResult).reason).toMatchObject({
+				code: 'conflict',
+				message: 'That address already has a pending invitation; resend it instead'
+			});
 		}
-		expect((await auditRows(app, org.id)).filter((r) => r.action === 'member.added')).toHaveLength(1);
+		const invitationId = (invited[0] as PromiseFulfilledResult<{ id: string }>).value.id;
+		const accepts = await Promise.allSettled(Array.from({ length: 4 }, () => acceptInvitation(app, acting(user), { invitationId })));
+		expect(accepts.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+		for (const r of accepts.filter((r) => r.status === 'rejected')) {
+			expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict', message: 'This invitation was already accepted' });
+		}
+		const rows = await auditRows(app, org.id);
+		expect(rows.filter((r) => r.action === 'member.invited')).toHaveLength(1);
+		expect(rows.filter((r) => r.action === 'member.joined')).toHaveLength(1);
 	});
 });
 
@@ -55,7 +70,7 @@ describe('the last owner under concurrency', () => {
 	it('keeps exactly one owner when two owners remove each other at once', async () => {
 		const { owner: a, org } = await orgWithOwner(app);
 		const b = await insertUser(app);
-		await addMember(app, acting(a), org.id, { email: b.email, role: 'Admin' });
+		await joinOrg(app, a, org.id, b, 'Admin');
 		await transferOwnership(app, acting(a), org.id, { userId: b.id, keepOwnership: true });
 
 		const results = await Promise.allSettled([

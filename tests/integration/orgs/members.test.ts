@@ -1,11 +1,13 @@
-/** Member services: add by email, list, change role, remove; org scoping, owner rules, no escalation. */
+/** Member services: join by invitation, list, change role, remove; org scoping, owner rules, no escalation. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, changeMemberRole, listMembers, removeMember } from '../../../src/lib/server/orgs/members';
+import { changeMemberRole, listMembers, removeMember } from '../../../src/lib/server/orgs/members';
 import { transferOwnership } from '../../../src/lib/server/orgs/orgs';
 import { createRole } from '../../../src/lib/server/orgs/roles';
-import { addMemberInput } from '../../../src/lib/server/orgs/schemas';
+import { inviteMember } from '../../../src/lib/server/orgs/invitations';
+import { acceptInvitation } from '../../../src/lib/server/orgs/invitee';
+import { inviteMemberInput } from '../../../src/lib/server/orgs/schemas';
 import { createTestApp, type TestApp } from '../../helpers/app';
-import { acting, auditRows, insertUser, orgWithOwner, type TestUser } from '../../helpers/orgs';
+import { acting, auditRows, insertUser, joinOrg, orgWithOwner, type TestUser } from '../../helpers/orgs';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -15,82 +17,89 @@ afterAll(() => app.close());
 
 async function member(orgId: string, by: TestUser, role: string) {
 	const user = await insertUser(app, 'm');
-	await addMember(app, acting(by), orgId, { email: user.email, role });
+	await joinOrg(app, by, orgId, user, role);
 	return user;
 }
 
-describe('addMember', () => {
-	it('adds an existing user by email with a role given by name or by id, audited', async () => {
+describe('joining by invitation', () => {
+	it('joins with a role given by name or by id once the invitee accepts, audited on both sides of the step', async () => {
 		const { owner, org } = await orgWithOwner(app);
 		const ada = await insertUser(app, 'ada');
-		const added = await addMember(app, acting(owner, '10.0.0.5'), org.id, { email: ada.email, role: 'Developer' });
-		expect(added).toEqual({
+		const invitation = await inviteMember(app, acting(owner, '10.0.0.5'), org.id, { email: ada.email, role: 'Developer' });
+		expect(await listMembers(app, org.id)).toHaveLength(1);
+		expect((await auditRows(app, org.id)).at(-1)).toMatchObject({
+			action: 'member.invited',
+			actorUserId: owner.id,
+			targetType: 'invitation',
+			targetId: invitation.id,
+			metadata: { email: ada.email, roleId: invitation.roleId, role: 'Developer' },
+			ipAddress: '10.0.0.5'
+		});
+		const joined = await acceptInvitation(app, acting(ada, '10.0.0.6'), { invitationId: invitation.id });
+		expect(joined).toEqual({ orgId: org.id, roleId: invitation.roleId, role: 'Developer' });
+		expect((await listMembers(app, org.id)).find((m) => m.userId === ada.id)).toEqual({
 			userId: ada.id,
 			email: ada.email,
 			name: 'ada',
-			roleId: expect.any(String),
+			roleId: invitation.roleId,
 			role: 'Developer',
 			isOwner: false,
 			joinedAt: expect.any(Date)
 		});
 		expect((await auditRows(app, org.id)).at(-1)).toMatchObject({
-			action: 'member.added',
-			actorUserId: owner.id,
+			action: 'member.joined',
+			actorUserId: ada.id,
 			targetType: 'user',
 			targetId: ada.id,
-			metadata: { email: ada.email, roleId: added.roleId, role: 'Developer' },
-			ipAddress: '10.0.0.5'
+			metadata: { email: ada.email, invitationId: invitation.id, roleId: invitation.roleId, role: 'Developer' },
+			ipAddress: '10.0.0.6'
 		});
 
 		const bo = await insertUser(app, 'bo');
-		const byId = await addMember(app, acting(owner), org.id, { email: bo.email, role: added.roleId });
-		expect(byId).toMatchObject({ role: 'Developer', roleId: added.roleId });
+		const byId = await joinOrg(app, owner, org.id, bo, invitation.roleId);
+		expect(byId).toMatchObject({ role: 'Developer', roleId: invitation.roleId });
 	});
 
-	it('refuses an unknown email, an unknown role, another org’s role id and a second membership', async () => {
+	it('refuses an unknown role, another org’s role id and inviting a member, writing nothing', async () => {
 		const { owner, org } = await orgWithOwner(app);
 		const { org: other } = await orgWithOwner(app, 'Other');
 		const user = await insertUser(app);
-		const rows = (await auditRows(app, org.id)).length;
-		await expect(addMember(app, acting(owner), org.id, { email: 'nobody@example.test', role: 'Viewer' })).rejects.toMatchObject({
-			code: 'not_found',
-			message: 'No account with that email'
-		});
-		await expect(addMember(app, acting(owner), org.id, { email: user.email, role: 'Janitor' })).rejects.toMatchObject({
+		await expect(joinOrg(app, owner, org.id, user, 'Janitor')).rejects.toMatchObject({
 			code: 'not_found',
 			message: 'Role not found: Janitor'
 		});
-		await expect(addMember(app, acting(owner), org.id, { email: user.email, role: other.roleId })).rejects.toMatchObject({
+		await expect(joinOrg(app, owner, org.id, user, other.roleId)).rejects.toMatchObject({
 			code: 'not_found',
 			message: `Role not found: ${other.roleId}`
 		});
-		await addMember(app, acting(owner), org.id, { email: user.email, role: 'Viewer' });
-		await expect(addMember(app, acting(owner), org.id, { email: user.email, role: 'Admin' })).rejects.toMatchObject({
+		const rows = (await auditRows(app, org.id)).length;
+		await joinOrg(app, owner, org.id, user, 'Viewer');
+		await expect(joinOrg(app, owner, org.id, user, 'Admin')).rejects.toMatchObject({
 			code: 'conflict',
 			message: 'That user is already a member'
 		});
-		expect((await auditRows(app, org.id)).length).toBe(rows + 1);
+		expect((await auditRows(app, org.id)).map((r) => r.action).slice(rows)).toEqual(['member.invited', 'member.joined']);
 	});
 
 	it('validates the body: email and role are required, email is normalised', () => {
-		expect(addMemberInput.parse({ email: ' Ada@Example.TEST ', role: ' Viewer ' })).toEqual({ email: 'ada@example.test', role: 'Viewer' });
-		expect(addMemberInput.safeParse({ email: 'nope', role: 'Viewer' }).error?.issues[0]).toMatchObject({
+		expect(inviteMemberInput.parse({ email: ' Ada@Example.TEST ', role: ' Viewer ' })).toEqual({ email: 'ada@example.test', role: 'Viewer' });
+		expect(inviteMemberInput.safeParse({ email: 'nope', role: 'Viewer' }).error?.issues[0]).toMatchObject({
 			path: ['email'],
 			message: 'Invalid email address'
 		});
-		expect(addMemberInput.safeParse({ email: 'a@b.co' }).error?.issues[0]).toMatchObject({ path: ['role'], message: 'Role is required' });
+		expect(inviteMemberInput.safeParse({ email: 'a@b.co' }).error?.issues[0]).toMatchObject({ path: ['role'], message: 'Role is required' });
 	});
 
 	it('re-checks the permission inside the service, whatever the front door did', async () => {
 		const { owner, org } = await orgWithOwner(app);
 		const viewer = await member(org.id, owner, 'Viewer');
 		const user = await insertUser(app);
-		await expect(addMember(app, acting(viewer), org.id, { email: user.email, role: 'Viewer' })).rejects.toMatchObject({
+		await expect(joinOrg(app, viewer, org.id, user, 'Viewer')).rejects.toMatchObject({
 			code: 'forbidden',
 			message: 'Permission denied: manage:members'
 		});
 		const outsider = await insertUser(app);
-		await expect(addMember(app, acting(outsider), org.id, { email: user.email, role: 'Viewer' })).rejects.toMatchObject({
+		await expect(joinOrg(app, outsider, org.id, user, 'Viewer')).rejects.toMatchObject({
 			code: 'not_found',
 			message: 'Organization not found'
 		});
@@ -152,7 +161,7 @@ describe('removeMember', () => {
 		expect(await removeMember(app, acting(owner), org.id, { userId: admin.id })).toEqual({ userId: admin.id });
 		expect((await listMembers(app, org.id)).map((m) => m.userId)).not.toContain(admin.id);
 		const rows = await auditRows(app, org.id);
-		expect(rows.find((r) => r.action === 'member.added' && r.targetId === invited.id)).toMatchObject({
+		expect(rows.find((r) => r.action === 'member.invited' && (r.metadata as { email: string }).email === invited.email)).toMatchObject({
 			actorUserId: admin.id,
 			actorEmail: admin.email
 		});
@@ -191,7 +200,7 @@ describe('no escalation by non-owners', () => {
 	it('lets a member manager grant a role within their own permissions, not beyond', async () => {
 		const { org, helper } = await helperOrg();
 		const user = await insertUser(app);
-		await expect(addMember(app, acting(helper), org.id, { email: user.email, role: 'Admin' })).rejects.toMatchObject({
+		await expect(joinOrg(app, helper, org.id, user, 'Admin')).rejects.toMatchObject({
 			code: 'forbidden',
 			message:
 				'You cannot grant permissions you do not hold: view:instances, manage:instances, view:ssh_keys, manage:ssh_keys, view:audit_logs, manage:roles, manage:servers'
@@ -199,7 +208,7 @@ describe('no escalation by non-owners', () => {
 		await expect(changeMemberRole(app, acting(helper), org.id, { userId: helper.id, role: 'Admin' })).rejects.toMatchObject({
 			code: 'forbidden'
 		});
-		expect(await addMember(app, acting(helper), org.id, { email: user.email, role: 'Helper' })).toMatchObject({ role: 'Helper' });
+		expect(await joinOrg(app, helper, org.id, user, 'Helper')).toMatchObject({ role: 'Helper' });
 	});
 
 	it('stops a non-owner acting on an owner or on a more powerful member', async () => {

@@ -3,7 +3,6 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChains } from '../../../src/lib/server/audit/verify';
 import { memberships, organizations, roles } from '../../../src/lib/server/db/schema';
-import { addMember } from '../../../src/lib/server/orgs/members';
 import {
 	createOrg,
 	deleteOrg,
@@ -15,7 +14,7 @@ import {
 import { BUILT_IN_ROLES, PERMISSIONS } from '../../../src/lib/server/orgs/permissions';
 import { createOrgInput } from '../../../src/lib/server/orgs/schemas';
 import { createTestApp, manualClock, type TestApp } from '../../helpers/app';
-import { acting, auditRows, insertUser, orgWithOwner, uniqueSlug } from '../../helpers/orgs';
+import { acting, auditRows, insertUser, joinOrg, orgWithOwner, uniqueSlug } from '../../helpers/orgs';
 
 const clock = manualClock(new Date('2026-05-01T09:00:00Z'));
 let app: TestApp;
@@ -27,7 +26,7 @@ afterAll(() => app.close());
 
 async function withMember(orgId: string, owner: Awaited<ReturnType<typeof insertUser>>, role: string) {
 	const user = await insertUser(app, role.toLowerCase());
-	await addMember(app, acting(owner), orgId, { email: user.email, role });
+	await joinOrg(app, owner, orgId, user, role);
 	return user;
 }
 
@@ -207,7 +206,7 @@ describe('deleteOrg', () => {
 		expect(await listOrgsForUser(app, admin.id)).toEqual([]);
 
 		const rows = await auditRows(app, org.id);
-		expect(rows.map((r) => r.action)).toEqual(['org.created', 'member.added', 'org.deleted']);
+		expect(rows.map((r) => r.action)).toEqual(['org.created', 'member.invited', 'member.joined', 'org.deleted']);
 		expect(rows.at(-1)).toMatchObject({ actorUserId: owner.id, metadata: { name: 'Doomed', slug: org.slug } });
 		expect((await verifyAuditChains(app.db, { chains: [org.id] })).intact).toBe(true);
 

@@ -1,11 +1,11 @@
 /** Role services: built-in roles read-only, custom roles from the permission list, in-use roles kept. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, changeMemberRole } from '../../../src/lib/server/orgs/members';
+import { changeMemberRole } from '../../../src/lib/server/orgs/members';
 import { PERMISSIONS } from '../../../src/lib/server/orgs/permissions';
 import { createRole, deleteRole, listRoles, updateRole } from '../../../src/lib/server/orgs/roles';
 import { createRoleInput, updateRoleInput } from '../../../src/lib/server/orgs/schemas';
 import { createTestApp, type TestApp } from '../../helpers/app';
-import { acting, auditRows, insertUser, orgWithOwner } from '../../helpers/orgs';
+import { acting, auditRows, insertUser, joinOrg, orgWithOwner } from '../../helpers/orgs';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -67,7 +67,7 @@ describe('createRole', () => {
 		const { owner, org } = await orgWithOwner(app);
 		await createRole(app, acting(owner), org.id, { name: 'RoleAdmin', permissions: ['manage:roles', 'view:members'] });
 		const roleAdmin = await insertUser(app);
-		await addMember(app, acting(owner), org.id, { email: roleAdmin.email, role: 'RoleAdmin' });
+		await joinOrg(app, owner, org.id, roleAdmin, 'RoleAdmin');
 		await expect(
 			createRole(app, acting(roleAdmin), org.id, { name: 'Sneaky', permissions: ['manage:members', 'view:members'] })
 		).rejects.toMatchObject({ code: 'forbidden', message: 'You cannot grant permissions you do not hold: manage:members' });
@@ -130,7 +130,7 @@ describe('deleteRole', () => {
 		const { owner, org } = await orgWithOwner(app);
 		const role = await createRole(app, acting(owner), org.id, { name: 'Temp', permissions: ['view:members'] });
 		const user = await insertUser(app);
-		await addMember(app, acting(owner), org.id, { email: user.email, role: 'Temp' });
+		await joinOrg(app, owner, org.id, user, 'Temp');
 		await expect(deleteRole(app, acting(owner), org.id, { roleId: role.id })).rejects.toMatchObject({
 			code: 'conflict',
 			message: 'Role "Temp" is assigned to 1 member(s); reassign them first'

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueEmail } from '../../helpers/app';
 import { docker, ensureTestImage, removeTestContainers, requireDocker, startTestContainer } from '../../helpers/docker';
 import { makeTlsMaterial, startTlsDockerProxy } from '../../helpers/docker-endpoints';
-import { api, signUpAndLogin } from '../../helpers/http';
+import { api, inviteAndAccept, signUpAndLogin } from '../../helpers/http';
 import { uniqueSlug } from '../../helpers/orgs';
 
 const hasDocker = await requireDocker('REST instance tests');
@@ -50,8 +50,8 @@ beforeAll(async () => {
 	const org = await api('POST', '/api/orgs', { token: admin.accessToken, body: { name: 'Rest Instances', slug: uniqueSlug('rest-inst') } });
 	orgId = org.body.id;
 	for (const [account, role] of [[owner, 'Admin'], [viewer, 'Viewer']] as const) {
-		const added = await api('POST', `/api/orgs/${orgId}/members`, { token: admin.accessToken, body: { email: account.user.email, role } });
-		if (added.status !== 201) throw new Error(`setup: ${added.status} ${JSON.stringify(added.body)}`);
+		const added = await inviteAndAccept(orgId, admin.accessToken, { token: account.accessToken, email: account.user.email }, role);
+		if (added.status !== 200) throw new Error(`setup: ${added.status} ${JSON.stringify(added.body)}`);
 	}
 	const server = await api('POST', '/api/servers', {
 		token: admin.accessToken,

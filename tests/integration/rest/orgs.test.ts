@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../../helpers/app';
-import { api, signUpAndLogin } from '../../helpers/http';
+import { api, inviteAndAccept, signUpAndLogin } from '../../helpers/http';
 import { uniqueSlug } from '../../helpers/orgs';
 
 type Account = Awaited<ReturnType<typeof signUpAndLogin>>;
@@ -22,11 +22,8 @@ beforeAll(async () => {
 	]);
 	const created = await api('POST', '/api/orgs', { token: owner.accessToken, body: { name: 'Rest Co', slug: uniqueSlug('rest') } });
 	orgId = created.body.id;
-	const added = await api('POST', `/api/orgs/${orgId}/members`, {
-		token: owner.accessToken,
-		body: { email: viewer.user.email, role: 'Viewer' }
-	});
-	if (added.status !== 201) throw new Error(`setup failed: ${added.status} ${JSON.stringify(added.body)}`);
+	const added = await inviteAndAccept(orgId, owner.accessToken, { token: viewer.accessToken, email: viewer.user.email }, 'Viewer');
+	if (added.status !== 200) throw new Error(`setup failed: ${added.status} ${JSON.stringify(added.body)}`);
 });
 
 const unauthorized = { status: 401, body: { error: 'unauthorized', message: 'Sign in to continue' } };
@@ -101,7 +98,7 @@ describe('/api/orgs/{orgId}/members', () => {
 		});
 	});
 
-	it('adds a member (201) and refuses a viewer (403), an outsider (404) and bad bodies (400/404/409)', async () => {
+	it('invites (201 {invitation}) and refuses a viewer (403), an outsider (404) and bad bodies (400/404/409)', async () => {
 		const newcomer = await signUpAndLogin(uniqueEmail('newcomer'));
 		const path = `/api/orgs/${orgId}/members`;
 		const body = { email: newcomer.user.email, role: 'Developer' };
@@ -119,14 +116,32 @@ describe('/api/orgs/{orgId}/members', () => {
 			status: 400,
 			body: { error: 'invalid_request', message: 'email: Invalid email address' }
 		});
-		expect(await api('POST', path, { token: owner.accessToken, body: { email: uniqueEmail('ghost'), role: 'Viewer' } })).toMatchObject({
+		expect(await api('POST', path, { token: owner.accessToken, body: { email: newcomer.user.email, role: 'Wizard' } })).toMatchObject({
 			status: 404,
-			body: { error: 'not_found', message: 'No account with that email' }
+			body: { error: 'not_found', message: 'Role not found: Wizard' }
 		});
 
-		const added = await api('POST', path, { token: owner.accessToken, body });
-		expect(added.status).toBe(201);
-		expect(added.body).toMatchObject({ userId: newcomer.user.id, email: newcomer.user.email, role: 'Developer', isOwner: false });
+		const invited = await api('POST', path, { token: owner.accessToken, body });
+		expect(invited.status).toBe(201);
+		expect(invited.body).toEqual({
+			invitation: {
+				id: expect.any(String),
+				orgId,
+				orgName: 'Rest Co',
+				email: newcomer.user.email,
+				roleId: expect.any(String),
+				role: 'Developer',
+				status: 'pending',
+				expiresAt: expect.any(String),
+				createdAt: expect.any(String),
+				invitedBy: { name: 'Test User', email: owner.user.email }
+			}
+		});
+		expect(await api('POST', path, { token: owner.accessToken, body })).toMatchObject({
+			status: 409,
+			body: { error: 'conflict', message: 'That address already has a pending invitation; resend it instead' }
+		});
+		await api('POST', `/api/user/invitations/${invited.body.invitation.id}/accept`, { token: newcomer.accessToken });
 		expect(await api('POST', path, { token: owner.accessToken, body })).toMatchObject({
 			status: 409,
 			body: { error: 'conflict', message: 'That user is already a member' }
@@ -140,7 +155,7 @@ describe('/api/orgs/{orgId}/members', () => {
 			token: outsider.accessToken,
 			body: { email: someone.user.email, role: 'Viewer', orgId }
 		});
-		expect(added.status).toBe(201);
+		expect(added).toMatchObject({ status: 201, body: { invitation: { orgId: other.body.id } } });
 		const inTarget = await api('GET', `/api/orgs/${orgId}/members`, { token: owner.accessToken });
 		expect(inTarget.body.members.map((m: { userId: string }) => m.userId)).not.toContain(someone.user.id);
 	});
@@ -149,7 +164,7 @@ describe('/api/orgs/{orgId}/members', () => {
 describe('PATCH and DELETE /api/orgs/{orgId}/members/{userId}', () => {
 	it('changes a role (200) and removes a member (204), with every refusal beside them', async () => {
 		const member = await signUpAndLogin(uniqueEmail('member'));
-		await api('POST', `/api/orgs/${orgId}/members`, { token: owner.accessToken, body: { email: member.user.email, role: 'Viewer' } });
+		await inviteAndAccept(orgId, owner.accessToken, { token: member.accessToken, email: member.user.email }, 'Viewer');
 		const path = `/api/orgs/${orgId}/members/${member.user.id}`;
 
 		expect(await api('PATCH', path, { token: viewer.accessToken, body: { role: 'Admin' } })).toMatchObject({
@@ -186,7 +201,10 @@ describe('PATCH and DELETE /api/orgs/{orgId}/members/{userId}', () => {
 		});
 		expect(await api('DELETE', `/api/orgs/${orgId}/members/${owner.user.id}`, { token: owner.accessToken })).toMatchObject({
 			status: 409,
-			body: { error: 'conflict', message: 'The last owner cannot be removed; transfer ownership first' }
+			body: {
+				error: 'conflict',
+				message: 'You are the last owner of this organization: transfer ownership to another member or delete the organization first'
+			}
 		});
 	});
 });
@@ -195,32 +213,33 @@ describe('GET /api/orgs/{orgId}/audit-logs', () => {
 	it('returns the log newest first with filters and a cursor, with the client address recorded', async () => {
 		const ip = '203.0.113.77';
 		const someone = await signUpAndLogin(uniqueEmail('audited'));
-		await api('POST', `/api/orgs/${orgId}/members`, {
+		const invited = await api('POST', `/api/orgs/${orgId}/members`, {
 			token: owner.accessToken,
 			ip,
 			body: { email: someone.user.email, role: 'Viewer' },
 			headers: { 'user-agent': 'rest-test/1.0' }
 		});
+		const invitationId = invited.body.invitation.id;
 		const all = await api('GET', `/api/orgs/${orgId}/audit-logs`, { token: owner.accessToken });
 		expect(all.status).toBe(200);
 		expect(all.body.items[0]).toMatchObject({
-			action: 'member.added',
+			action: 'member.invited',
 			actorUserId: owner.user.id,
 			actorEmail: owner.user.email,
-			targetId: someone.user.id,
+			targetId: invitationId,
 			ipAddress: ip,
 			userAgent: 'rest-test/1.0'
 		});
 		const seqs = all.body.items.map((r: { seq: number }) => r.seq);
 		expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
 
-		const added = await api('GET', `/api/orgs/${orgId}/audit-logs?action=member.added&actor=${encodeURIComponent(owner.user.email)}&limit=1`, {
+		const added = await api('GET', `/api/orgs/${orgId}/audit-logs?action=member.invited&actor=${encodeURIComponent(owner.user.email)}&limit=1`, {
 			token: owner.accessToken
 		});
 		expect(added.body.items).toHaveLength(1);
-		expect(added.body.items[0].targetId).toBe(someone.user.id);
+		expect(added.body.items[0].targetId).toBe(invitationId);
 		expect(added.body.nextCursor).toBe(String(added.body.items[0].seq));
-		const next = await api('GET', `/api/orgs/${orgId}/audit-logs?action=member.added&limit=1&cursor=${added.body.nextCursor}&from=`, {
+		const next = await api('GET', `/api/orgs/${orgId}/audit-logs?action=member.invited&limit=1&cursor=${added.body.nextCursor}&from=`, {
 			token: owner.accessToken
 		});
 		expect(next.body.items[0].seq).toBeLessThan(added.body.items[0].seq);

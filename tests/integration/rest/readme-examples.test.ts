@@ -42,7 +42,8 @@ describe('README curl examples', () => {
 		expect(r.stdout).toContain('"endedSessions":0');
 		expect(r.stdout).toContain('If an account exists for that email, a reset link is on its way.');
 		expect(r.stdout).toContain('Password changed. Sign in with your new password.');
-		expect(r.stdout).toContain('"action":"member.added"');
+		expect(r.stdout).toContain('"action":"member.joined"');
+		expect(r.stdout).toContain('"status":"pending"');
 		expect(r.stdout).toContain('"role":"Developer"');
 		expect(r.stdout).toMatch(/"fingerprint":"SHA256:[A-Za-z0-9+/]{43}"/);
 		expect(r.stdout).toMatch(/"added":\[\{"id":/);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueEmail } from '../../helpers/app';
 import { putFakeGithubKeys } from '../../helpers/fake-github';
-import { api, signUpAndLogin } from '../../helpers/http';
+import { api, inviteAndAccept, signUpAndLogin } from '../../helpers/http';
 import { serverLogUpToNow } from '../../helpers/server-log';
 import { uniqueSlug } from '../../helpers/orgs';
 import { freshEd25519Line, generateKey, mutateKeyLine, seededRandom, type GeneratedKey } from '../../helpers/ssh-keys';
@@ -156,8 +156,8 @@ describe('GET /api/orgs/{orgId}/ssh-keys', () => {
 			signUpAndLogin(uniqueEmail('org-out'))
 		]);
 		const org = await api('POST', '/api/orgs', { token: owner.accessToken, body: { name: 'Key Org', slug: uniqueSlug('keys') } });
-		const member = await api('POST', `/api/orgs/${org.body.id}/members`, { token: owner.accessToken, body: { email: dev.user.email, role: 'Developer' } });
-		expect(member.status).toBe(201);
+		const member = await inviteAndAccept(org.body.id, owner.accessToken, { token: dev.accessToken, email: dev.user.email }, 'Developer');
+		expect(member.status).toBe(200);
 		const line = freshEd25519Line('dev-comment@host');
 		const key = await api('POST', '/api/user/ssh-keys', { token: dev.accessToken, body: { name: 'Dev key', publicKey: line } });
 

@@ -10,12 +10,11 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instances, servers } from '../../../src/lib/server/db/schema';
-import { addMember } from '../../../src/lib/server/orgs/members';
 import { createServer, resolveDockerEndpoint } from '../../../src/lib/server/servers/service';
 import { createTestApp, type TestApp } from '../../helpers/app';
 import { makeTlsMaterial, type TestTlsMaterial } from '../../helpers/docker-endpoints';
 import { adminCallerAs, serverActor } from '../../helpers/instances';
-import { acting, auditRows, callerAs, insertUser, orgWithOwner, uniqueSlug, type TestUser } from '../../helpers/orgs';
+import { acting, auditRows, callerAs, insertUser, joinOrg, orgWithOwner, uniqueSlug, type TestUser } from '../../helpers/orgs';
 
 let app: TestApp;
 let tls: TestTlsMaterial;
@@ -42,7 +41,7 @@ async function orgWithRoles() {
 	const { owner, org } = await orgWithOwner(app, 'Servers Co');
 	const member = async (role: string) => {
 		const user = await insertUser(app, role.toLowerCase());
-		await addMember(app, acting(owner), org.id, { email: user.email, role });
+		await joinOrg(app, owner, org.id, user, role);
 		return user;
 	};
 	return { owner, org, developer: await member('Developer'), viewer: await member('Viewer'), outsider: await insertUser(app, 'outsider') };

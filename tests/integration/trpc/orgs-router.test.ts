@@ -30,9 +30,13 @@ describe('declared permissions', () => {
 			'orgs.transferOwnership': { ownerOnly: true },
 			'orgs.delete': { ownerOnly: true },
 			'orgs.members.list': { permission: 'view:members' },
-			'orgs.members.add': { permission: 'manage:members' },
 			'orgs.members.changeRole': { permission: 'manage:members' },
 			'orgs.members.remove': { permission: 'manage:members' },
+			'orgs.leave': null,
+			'orgs.invitations.create': { permission: 'manage:members' },
+			'orgs.invitations.list': { permission: 'view:members' },
+			'orgs.invitations.revoke': { permission: 'manage:members' },
+			'orgs.invitations.resend': { permission: 'manage:members' },
 			'orgs.roles.list': { permission: 'view:members' },
 			'orgs.roles.create': { permission: 'manage:roles' },
 			'orgs.roles.update': { permission: 'manage:roles' },
@@ -50,7 +54,9 @@ describe('a full flow through tRPC', () => {
 		expect(await caller.orgs.get({ orgId: org.id })).toMatchObject({ id: org.id, role: 'Admin', isOwner: true });
 
 		const dev = await insertUser(app, 'dev');
-		const added = await caller.orgs.members.add({ orgId: org.id, email: dev.email, role: 'Developer' });
+		const invitation = await caller.orgs.invitations.create({ orgId: org.id, email: dev.email, role: 'Developer' });
+		const added = { userId: dev.id };
+		await callerAs(app, dev).invitations.accept({ invitationId: invitation.id });
 		const role = await caller.orgs.roles.create({ orgId: org.id, name: 'Auditor', permissions: ['view:audit_logs'] });
 		await caller.orgs.members.changeRole({ orgId: org.id, userId: added.userId, role: role.id });
 		expect((await caller.orgs.members.list({ orgId: org.id })).map((m) => m.role).sort()).toEqual(['Admin', 'Auditor']);
@@ -59,8 +65,8 @@ describe('a full flow through tRPC', () => {
 		const page = await auditor.audit.list({ orgId: org.id, limit: 2 });
 		expect(page.items.map((r) => r.action)).toEqual(['member.role_changed', 'role.created']);
 		expect(page.items[0]).toMatchObject({ actorUserId: owner.id, ipAddress: '10.20.30.40' });
-		expect(page.nextCursor).toBe('3');
-		expect(await auditor.audit.verify({ orgId: org.id })).toMatchObject({ intact: true, rowCount: 4 });
+		expect(page.nextCursor).toBe('4');
+		expect(await auditor.audit.verify({ orgId: org.id })).toMatchObject({ intact: true, rowCount: 5 });
 		// The Auditor role has no view:members: the gate says so, naming the permission.
 		expect(await errorOf(auditor.orgs.members.list({ orgId: org.id }))).toEqual({
 			code: 'FORBIDDEN',
@@ -81,9 +87,13 @@ describe('error mapping', () => {
 			code: 'CONFLICT',
 			message: `The slug "${org.slug}" is already taken`
 		});
-		expect(await errorOf(caller.orgs.members.add({ orgId: org.id, email: 'ghost@example.test', role: 'Viewer' }))).toEqual({
+		expect(await errorOf(caller.orgs.invitations.create({ orgId: org.id, email: 'ghost@example.test', role: 'Janitor' }))).toEqual({
 			code: 'NOT_FOUND',
-			message: 'No account with that email'
+			message: 'Role not found: Janitor'
+		});
+		expect(await errorOf(caller.orgs.leave({ orgId: org.id }))).toEqual({
+			code: 'CONFLICT',
+			message: 'You are the last owner of this organization: transfer ownership to another member or delete the organization first'
 		});
 		expect(await errorOf(caller.orgs.members.remove({ orgId: org.id, userId: owner.id }))).toEqual({
 			code: 'CONFLICT',
@@ -98,7 +108,7 @@ describe('error mapping', () => {
 	it('refuses bad input with BAD_REQUEST after the gate, and a bad org id before it', async () => {
 		const caller = callerAs(app, owner);
 		const org = await caller.orgs.create({ name: 'Input', slug: uniqueSlug('in') });
-		const bad = await errorOf(caller.orgs.members.add({ orgId: org.id, email: 'nope', role: 'Viewer' }));
+		const bad = await errorOf(caller.orgs.invitations.create({ orgId: org.id, email: 'nope', role: 'Viewer' }));
 		expect(bad?.code).toBe('BAD_REQUEST');
 		expect(await errorOf(caller.orgs.create({ name: 'X', slug: 'NO' }))).toMatchObject({ code: 'BAD_REQUEST' });
 		expect(await errorOf(caller.orgs.get({ orgId: 'not-a-uuid' }))).toMatchObject({ code: 'BAD_REQUEST' });

@@ -10,6 +10,8 @@
  * (d) every procedure addressed by a resource of an org (an instance slug, a server id) applies the
  *     same gate in the resource's org: an outsider and an unknown slug or id get the same NOT_FOUND,
  *     a member lacking the permission FORBIDDEN, a member holding exactly it gets through.
+ * (e) every procedure addressing an invitation by id (the invitee's side) answers NOT_FOUND to anyone
+ *     but the invitee, and changes nothing.
  * Procedures are classified by the middlewares they were built from (the exact function objects of
  * protectedProcedure and orgProcedure), not by their names.
  */
@@ -17,7 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { instances, servers } from '../../../src/lib/server/db/schema';
 import { createRole } from '../../../src/lib/server/orgs/roles';
-import { addMember, listMembers } from '../../../src/lib/server/orgs/members';
+import { inviteMember, listOrgInvitations, revokeInvitation } from '../../../src/lib/server/orgs/invitations';
+import { listMembers } from '../../../src/lib/server/orgs/members';
 import { PERMISSIONS, type Permission } from '../../../src/lib/server/orgs/permissions';
 import {
 	createCallerFactory,
@@ -31,13 +34,16 @@ import {
 } from '../../../src/lib/server/trpc/init';
 import { appRouter } from '../../../src/lib/server/trpc/root';
 import { createTestApp, type TestApp } from '../../helpers/app';
-import { acting, authStateFor, callerAs, insertUser, orgWithOwner, type Caller, type TestUser } from '../../helpers/orgs';
+import { acting, authStateFor, callerAs, insertUser, joinOrg, mailedToken, orgWithOwner, type Caller, type TestUser } from '../../helpers/orgs';
 
 /** Procedures anyone may call without signing in. Add one here only on purpose, with a reason. */
 const INTENTIONALLY_PUBLIC = new Set<string>([]);
 
-/** Signed-in procedures that are not org-scoped but do name an org (none today). */
-const ORG_ID_OUTSIDE_ORG_PROCEDURE = new Set<string>([]);
+/**
+ * Signed-in procedures that are not org-scoped but do name an org. orgs.leave needs membership and no
+ * permission, so it cannot declare one; its service refuses non-members exactly like the gate.
+ */
+const ORG_ID_OUTSIDE_ORG_PROCEDURE = new Set<string>(['orgs.leave']);
 
 type WalkedProcedure = {
 	_def: { type: string; meta?: ProcedureMeta; middlewares: unknown[]; inputs?: unknown[] };
@@ -67,12 +73,14 @@ const orgScoped = all.filter(([, p]) => isOrgScoped(p));
 const resourceNotFound = (p: WalkedProcedure) => p._def.middlewares.map((m) => RESOURCE_MIDDLEWARES.get(m)).find(Boolean);
 const resourceScoped = all.filter(([, p]) => resourceNotFound(p) !== undefined);
 
-function takesOrgId(p: WalkedProcedure): boolean {
+function takesField(p: WalkedProcedure, field: string): boolean {
 	return (p._def.inputs ?? []).some((schema) => {
 		const shape = (schema as { shape?: Record<string, unknown> }).shape;
-		return shape !== undefined && 'orgId' in shape;
+		return shape !== undefined && field in shape;
 	});
 }
+const takesOrgId = (p: WalkedProcedure) => takesField(p, 'orgId');
+const byInvitationId = all.filter(([, p]) => !isOrgScoped(p) && takesField(p, 'invitationId'));
 
 async function call(caller: Caller, path: string, input: unknown): Promise<{ code: string; message: string } | null> {
 	const fn = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
@@ -102,14 +110,14 @@ beforeAll(async () => {
 	({ owner, org: { id: orgId } } = await orgWithOwner(app, 'Walked'));
 	outsider = await insertUser(app, 'outsider');
 	nonOwnerAdmin = await insertUser(app, 'admin');
-	await addMember(app, acting(owner), orgId, { email: nonOwnerAdmin.email, role: 'Admin' });
+	await joinOrg(app, owner, orgId, nonOwnerAdmin, 'Admin');
 	for (const permission of PERMISSIONS) {
 		const [lacking, holding] = [await insertUser(app, 'lacking'), await insertUser(app, 'holding')];
 		const allBut = PERMISSIONS.filter((p) => p !== permission);
 		await createRole(app, acting(owner), orgId, { name: `all-but-${permission}`, permissions: allBut });
 		await createRole(app, acting(owner), orgId, { name: `only-${permission}`, permissions: [permission] });
-		await addMember(app, acting(owner), orgId, { email: lacking.email, role: `all-but-${permission}` });
-		await addMember(app, acting(owner), orgId, { email: holding.email, role: `only-${permission}` });
+		await joinOrg(app, owner, orgId, lacking, `all-but-${permission}`);
+		await joinOrg(app, owner, orgId, holding, `only-${permission}`);
 		withoutPermission.set(permission, lacking);
 		withOnlyPermission.set(permission, holding);
 	}
@@ -130,7 +138,7 @@ async function walkedResource(): Promise<{ slug: string; serverId: string }> {
 describe('the walk itself', () => {
 	it('sees the procedures of every router, and the allow-lists name only existing procedures', () => {
 		const paths = all.map(([path]) => path);
-		expect(paths).toEqual(expect.arrayContaining(['orgs.create', 'orgs.members.add', 'orgs.roles.delete', 'audit.list', 'sshKeys.add', 'sshKeys.orgMemberKeys']));
+		expect(paths).toEqual(expect.arrayContaining(['orgs.create', 'orgs.invitations.create', 'invitations.accept', 'orgs.roles.delete', 'audit.list', 'sshKeys.add', 'sshKeys.orgMemberKeys']));
 		expect(orgScoped.length).toBeGreaterThanOrEqual(14);
 		expect(resourceScoped.map(([path]) => path)).toEqual(
 			expect.arrayContaining(['instances.get', 'instances.start', 'instances.stop', 'instances.delete', 'recordings.forInstance', 'servers.delete'])
@@ -247,4 +255,30 @@ describe('(d) procedures addressed by an instance slug or a server id', () => {
 			expect(passed).not.toEqual({ code: 'NOT_FOUND', message });
 		}
 	);
+});
+
+describe('(e) the invitee\'s procedures', () => {
+	it('include accept and decline', () => {
+		expect(byInvitationId.map(([path]) => path)).toEqual(expect.arrayContaining(['invitations.accept', 'invitations.decline']));
+	});
+
+	it.each(byInvitationId.map(([path]) => [path]))('%s refuses someone else\'s invitation (NOT_FOUND) and changes nothing', async (path) => {
+		const invitee = await insertUser(app, 'invitee');
+		const invitation = await inviteMember(app, acting(owner), orgId, { email: invitee.email, role: 'Viewer' });
+		const notFound = { code: 'NOT_FOUND', message: 'Invitation not found' };
+		for (const stranger of [outsider, nonOwnerAdmin, owner]) {
+			expect(await call(callerAs(app, stranger), path, { invitationId: invitation.id })).toEqual(notFound);
+		}
+		expect(await call(callerAs(app, owner), path, { invitationId: crypto.randomUUID() })).toEqual(notFound);
+		expect((await listOrgInvitations(app, orgId)).find((i) => i.id === invitation.id)).toMatchObject({ status: 'pending' });
+		await revokeInvitation(app, acting(owner), orgId, { invitationId: invitation.id });
+	});
+
+	it('invitations.byToken shows an invitation only to its invitee', async () => {
+		const invitee = await insertUser(app, 'invitee');
+		await inviteMember(app, acting(owner), orgId, { email: invitee.email, role: 'Viewer' });
+		const token = await mailedToken(app, invitee.email);
+		expect(await call(callerAs(app, outsider), 'invitations.byToken', { token })).toEqual({ code: 'NOT_FOUND', message: 'Invitation not found' });
+		expect(await callerAs(app, invitee).invitations.byToken({ token })).toMatchObject({ email: invitee.email, status: 'pending' });
+	});
 });

@@ -5,11 +5,10 @@
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember } from '../../../src/lib/server/orgs/members';
 import { BUILT_IN_ROLES } from '../../../src/lib/server/orgs/permissions';
 import { appRouter } from '../../../src/lib/server/trpc/root';
 import { createTestApp, type TestApp } from '../../helpers/app';
-import { acting, callerAs, insertUser, orgWithOwner } from '../../helpers/orgs';
+import { acting, callerAs, insertUser, joinOrg, orgWithOwner } from '../../helpers/orgs';
 import { freshEd25519Line, SK_ED25519_LINE } from '../../helpers/ssh-keys';
 
 let app: TestApp;
@@ -122,7 +121,7 @@ describe('orgMemberKeys', () => {
 		const { owner, org } = await orgWithOwner(app, 'Keys Inc');
 		const [admin, dev, viewer] = [await insertUser(app, 'admin'), await insertUser(app, 'dev'), await insertUser(app, 'viewer')];
 		for (const [user, role] of [[admin, 'Admin'], [dev, 'Developer'], [viewer, 'Viewer']] as const) {
-			await addMember(app, acting(owner), org.id, { email: user.email, role });
+			await joinOrg(app, owner, org.id, user, role);
 		}
 		const devLine = freshEd25519Line('dev-secret-comment');
 		const devKey = await callerAs(app, dev).sshKeys.add({ name: 'Dev laptop', publicKey: devLine });

@@ -1,11 +1,11 @@
 /**
- * Appending to the audit log. Each chain (one per org, plus 'account' for events not tied to an
- * org) is extended under a transaction-scoped advisory lock on the chain name, so concurrent writers
- * in any process never fork it. Rows are never updated or deleted (a database trigger enforces it).
+ * Appending to the audit log. Each chain (one per org for org actions, plus 'account' for each
+ * user's own account events) is extended under a transaction-scoped advisory lock on the chain
+ * name, so concurrent writers in any process never fork it. Rows are never updated or deleted (a database trigger enforces it).
  */
 import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
-import { auditChainHeads, auditLogs, memberships } from '../db/schema';
+import { auditChainHeads, auditLogs } from '../db/schema';
 import { GENESIS_HASH, hashAuditRow } from './hash';
 
 export const ACCOUNT_CHAIN = 'account';
@@ -60,16 +60,10 @@ export async function appendOrgAudit(db: DbOrTx, orgId: string, entry: Omit<Audi
 }
 
 /**
- * An account event (sign-in, sign-out, password change, session revocation). Written to the account
- * chain, and mirrored into the chain of every org the user belongs to, so org admins see their
- * members' sign-ins in the org's own log.
+ * An account event (sign-in, sign-out, password, sessions, SSH keys), written to the account chain
+ * only. It is the user's own business: they read it as their security log (security-log.ts); no org
+ * chain ever receives it, so joining an org never shows its admins where and when a member signs in.
  */
 export async function appendAccountAudit(db: DbOrTx, entry: Omit<AuditEntry, 'orgId'>, now: Date) {
 	await appendToChain(db, ACCOUNT_CHAIN, { ...entry, orgId: null }, now);
-	if (!entry.actor) return;
-	const orgs = await db
-		.select({ orgId: memberships.orgId })
-		.from(memberships)
-		.where(eq(memberships.userId, entry.actor.userId));
-	for (const { orgId } of orgs) await appendToChain(db, orgId, { ...entry, orgId }, now);
 }

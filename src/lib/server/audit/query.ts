@@ -52,8 +52,15 @@ export async function listOrgAuditLogs(app: Pick<AppContext, 'db'>, orgId: strin
 		.orderBy(desc(auditLogs.seq))
 		.limit(input.limit + 1);
 
-	// One row more than asked tells whether another page exists without a count query.
-	const items = rows.slice(0, input.limit);
+	return pageBySeq(rows, input.limit);
+}
+
+/**
+ * Cuts rows read newest first with `limit + 1` into a page: the extra row tells whether another page
+ * exists without a count query, and the cursor is the last row's chain sequence number.
+ */
+export function pageBySeq<T extends { seq: number }>(rows: T[], limit: number): { items: T[]; nextCursor: string | null } {
+	const items = rows.slice(0, limit);
 	const last = items[items.length - 1];
-	return { items, nextCursor: rows.length > input.limit && last ? String(last.seq) : null };
+	return { items, nextCursor: rows.length > limit && last ? String(last.seq) : null };
 }

@@ -11,7 +11,7 @@ export const auditListInput = z
 	.object({
 		/** A user id, or an email (matched case-insensitively). */
 		actor: z.string().trim().min(1, 'actor must not be empty').max(254, 'actor is too long').optional(),
-		/** An exact action name, such as `member.added`. */
+		/** An exact action name, such as `member.invited`. */
 		action: z.string().trim().min(1, 'action must not be empty').max(100, 'action is too long').optional(),
 		/** Inclusive lower bound on createdAt. */
 		from: dateParam('from'),
@@ -29,3 +29,11 @@ export const auditListInput = z
 	.refine((v) => !v.from || !v.to || v.from <= v.to, { message: 'from must not be after to', path: ['from'] });
 
 export type AuditListInput = z.infer<typeof auditListInput>;
+
+/** The caller's own security log: a page size and the previous page's `nextCursor`, nothing else. */
+export const securityLogInput = z.object({
+	limit: auditListInput.shape.limit,
+	cursor: auditListInput.shape.cursor
+});
+
+export type SecurityLogInput = z.infer<typeof securityLogInput>;

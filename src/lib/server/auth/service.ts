@@ -93,7 +93,7 @@ export async function loginBrowser(app: AppContext, input: LoginInput, meta: Req
 	const user = await authenticatePassword(app, input, meta, now);
 	return app.db.transaction(async (tx) => {
 		const { session, token } = await createBrowserSession(app, tx, user.id, meta, now);
-		await appendAccountAudit(tx, { actor: { userId: user.id, email: user.email }, action: 'auth.login', targetType: 'session', targetId: session.id, metadata: { kind: 'browser' }, ...auditMeta(meta) }, now);
+		await appendAccountAudit(tx, { actor: { userId: user.id, email: user.email }, action: 'auth.login', metadata: { kind: 'browser' }, ...auditMeta(meta) }, now);
 		return { user: toAuthUser(user), sessionToken: token, expiresAt: session.expiresAt };
 	});
 }
@@ -105,7 +105,7 @@ export async function loginApi(app: AppContext, input: LoginInput, meta: Request
 	const user = await authenticatePassword(app, input, meta, now);
 	return app.db.transaction(async (tx) => {
 		const { session, refreshToken } = await createApiSession(app, tx, user.id, meta, now);
-		await appendAccountAudit(tx, { actor: { userId: user.id, email: user.email }, action: 'auth.login', targetType: 'session', targetId: session.id, metadata: { kind: 'api' }, ...auditMeta(meta) }, now);
+		await appendAccountAudit(tx, { actor: { userId: user.id, email: user.email }, action: 'auth.login', metadata: { kind: 'api' }, ...auditMeta(meta) }, now);
 		const accessToken = signAccessToken(app.config.jwtSecret, { userId: user.id, sessionId: session.id }, now, app.config.accessTokenTtlSeconds);
 		return { accessToken, refreshToken, expiresIn: app.config.accessTokenTtlSeconds, user: toAuthUser(user) };
 	});
@@ -118,7 +118,7 @@ export async function refreshApiSession(app: AppContext, refreshToken: string, m
 		// A rotated token came back: someone holds a copy. End the session for both holders.
 		await deleteSession(app.db, result.session.id);
 		const user = await findUserById(app.db, result.session.userId);
-		await appendAccountAudit(app.db, { actor: user ? { userId: user.id, email: user.email } : null, action: 'session.revoked', targetType: 'session', targetId: result.session.id, metadata: { reason: 'refresh_token_reuse' }, ...auditMeta(meta) }, now);
+		await appendAccountAudit(app.db, { actor: user ? { userId: user.id, email: user.email } : null, action: 'session.revoked', metadata: { reason: 'refresh_token_reuse' }, ...auditMeta(meta) }, now);
 	}
 	if (result.kind !== 'rotated') throw new AppError('unauthorized', 'Invalid or expired refresh token');
 	const user = await findUserById(app.db, result.session.userId);
@@ -131,7 +131,7 @@ export async function logout(app: AppContext, auth: AuthState, meta: RequestMeta
 	const now = app.clock.now();
 	await app.db.transaction(async (tx) => {
 		await deleteSession(tx, auth.session.id);
-		await appendAccountAudit(tx, { actor: { userId: auth.user.id, email: auth.user.email }, action: 'auth.logout', targetType: 'session', targetId: auth.session.id, ...auditMeta(meta) }, now);
+		await appendAccountAudit(tx, { actor: { userId: auth.user.id, email: auth.user.email }, action: 'auth.logout', ...auditMeta(meta) }, now);
 	});
 }
 

@@ -1,23 +1,24 @@
 /**
- * Members of one org: add an existing user by email, list, change role, remove. Every query is scoped
- * by the org id (store.ts); a user id from another org is not_found. The last owner can never be
- * removed, and the guards in guards.ts stop a non-owner from escalating through role assignment.
- * Each change is audited in the same transaction.
+ * Members of one org: list, change role, remove, leave. Nobody is added here: people join by
+ * accepting an invitation (invitations.ts, invitee.ts). Every query is scoped by the org id
+ * (store.ts); a user id from another org is not_found. The last owner can never be removed nor
+ * leave, and the guards in guards.ts stop a non-owner from escalating through role assignment.
+ * Any member may leave, whatever their permissions. Each change is audited in the same transaction.
  */
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
-import { memberships, users } from '../db/schema';
-import { isUniqueViolation } from '../db/pg-errors';
+import { memberships } from '../db/schema';
 import { AppError } from '../errors';
-import type { MembershipAccess } from './access';
+import { authorizeInOrg, type MembershipAccess } from './access';
 import { requireCanGrant, requireCanManageMember } from './guards';
 import { lockOrgForActor } from './lock-org-for-actor';
-import type { AddMemberInput, ChangeMemberRoleInput, MemberInput } from './schemas';
+import type { ChangeMemberRoleInput, MemberInput } from './schemas';
 import {
 	auditOrg,
 	countOwners,
 	findRoleInOrg,
 	listMemberRows,
+	lockOrg,
 	requireMemberRow,
 	type ActingUser,
 	type MemberRow,
@@ -62,44 +63,6 @@ async function lockManageableMember(
 /** The org's members, by email. The caller is authorized by the front door (view:members). */
 export async function listMembers(app: Pick<OrgDeps, 'db'>, orgId: string): Promise<Member[]> {
 	return (await listMemberRows(app.db, orgId)).map(toMember);
-}
-
-export async function addMember(app: OrgDeps, acting: ActingUser, orgId: string, input: AddMemberInput): Promise<Member> {
-	const now = app.clock.now();
-	try {
-		return await app.db.transaction(async (tx) => {
-			const access = await lockOrgForActor(tx, orgId, acting.userId, 'manage:members');
-			const [user] = await tx
-				.select({ id: users.id, email: users.email })
-				.from(users)
-				.where(eq(users.email, input.email));
-			if (!user) throw new AppError('not_found', 'No account with that email');
-			const role = await findRoleInOrg(tx, orgId, input.role);
-			requireCanGrant(access, role.permissions);
-			const [existing] = await tx
-				.select({ userId: memberships.userId })
-				.from(memberships)
-				.where(and(eq(memberships.orgId, orgId), eq(memberships.userId, user.id)));
-			if (existing) throw new AppError('conflict', 'That user is already a member');
-			await tx.insert(memberships).values({ orgId, userId: user.id, roleId: role.id, isOwner: false, createdAt: now });
-			await auditOrg(
-				tx,
-				orgId,
-				acting,
-				{
-					action: 'member.added',
-					targetType: 'user',
-					targetId: user.id,
-					metadata: { email: user.email, roleId: role.id, role: role.name }
-				},
-				now
-			);
-			return toMember(await requireMemberRow(tx, orgId, user.id));
-		});
-	} catch (err) {
-		if (isUniqueViolation(err, 'memberships_pk')) throw new AppError('conflict', 'That user is already a member');
-		throw err;
-	}
 }
 
 export async function changeMemberRole(
@@ -161,5 +124,32 @@ export async function removeMember(
 			now
 		);
 		return { userId: target.userId };
+	});
+}
+
+export const LAST_OWNER_CANNOT_LEAVE =
+	'You are the last owner of this organization: transfer ownership to another member or delete the organization first';
+
+/** The actor leaves the org. Needs no permission: membership alone, never the last owner. */
+export async function leaveOrg(app: OrgDeps, acting: ActingUser, orgId: string): Promise<{ orgId: string }> {
+	const now = app.clock.now();
+	return app.db.transaction(async (tx) => {
+		await lockOrg(tx, orgId);
+		const access = await authorizeInOrg(tx, { orgId, userId: acting.userId });
+		if (access.isOwner && (await countOwners(tx, orgId)) <= 1) throw new AppError('conflict', LAST_OWNER_CANNOT_LEAVE);
+		await tx.delete(memberships).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, acting.userId)));
+		await auditOrg(
+			tx,
+			orgId,
+			acting,
+			{
+				action: 'member.left',
+				targetType: 'user',
+				targetId: acting.userId,
+				metadata: { email: acting.email, roleId: access.roleId, role: access.roleName, wasOwner: access.isOwner }
+			},
+			now
+		);
+		return { orgId };
 	});
 }

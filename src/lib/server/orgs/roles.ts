@@ -13,7 +13,7 @@ import { requireCanGrant } from './guards';
 import { lockOrgForActor } from './lock-org-for-actor';
 import { isPermission, type Permission } from './permissions';
 import type { CreateRoleInput, RoleInput, UpdateRoleInput } from './schemas';
-import { auditOrg, countRoleMembers, findRoleById, type ActingUser, type OrgAuditEvent, type OrgDeps, type RoleRow } from './store';
+import { auditOrg, countRoleInvitations, countRoleMembers, findRoleById, type ActingUser, type OrgAuditEvent, type OrgDeps, type RoleRow } from './store';
 
 export type Role = {
 	id: string;
@@ -133,6 +133,11 @@ export async function deleteRole(app: OrgDeps, acting: ActingUser, orgId: string
 			const inUse = await countRoleMembers(tx, orgId, role.id);
 			if (inUse > 0) {
 				throw new AppError('conflict', `Role "${role.name}" is assigned to ${inUse} member(s); reassign them first`);
+			}
+			// Deleting it would silently delete the invitations offering it (and leave no audit row).
+			const offered = await countRoleInvitations(tx, orgId, role.id);
+			if (offered > 0) {
+				throw new AppError('conflict', `Role "${role.name}" is offered by ${offered} pending invitation(s); revoke them first`);
 			}
 			await tx.delete(roles).where(and(eq(roles.orgId, orgId), eq(roles.id, role.id)));
 			await auditOrg(tx, orgId, acting, roleSnapshotEvent('role.deleted', role), now);

@@ -39,8 +39,16 @@ export const transferOwnershipInput = z.object({
 });
 export type TransferOwnershipInput = z.infer<typeof transferOwnershipInput>;
 
-export const addMemberInput = z.object({ email: emailSchema, role: roleRefSchema });
-export type AddMemberInput = z.infer<typeof addMemberInput>;
+/** Inviting someone by email: they become a member only when they accept (invitations.ts). */
+export const inviteMemberInput = z.object({ email: emailSchema, role: roleRefSchema });
+export type InviteMemberInput = z.infer<typeof inviteMemberInput>;
+
+export const invitationIdSchema = z.uuid({ error: 'invitationId must be a UUID' });
+export const invitationInput = z.object({ invitationId: invitationIdSchema });
+export type InvitationInput = z.infer<typeof invitationInput>;
+
+/** The token of a mailed invitation link (43 base64url characters); anything else is simply not found. */
+export const invitationTokenInput = z.object({ token: z.string().min(1, 'token is required').max(128, 'token is too long') });
 
 export const changeMemberRoleInput = z.object({ userId: userIdSchema, role: roleRefSchema });
 export type ChangeMemberRoleInput = z.infer<typeof changeMemberRoleInput>;

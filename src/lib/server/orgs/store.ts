@@ -9,7 +9,7 @@ import type { AppContext } from '../app-context';
 import { appendOrgAudit } from '../audit/append';
 import type { RequestMeta } from '../auth/types';
 import type { DbOrTx } from '../db/client';
-import { memberships, organizations, roles, users } from '../db/schema';
+import { memberships, orgInvitations, organizations, roles, users } from '../db/schema';
 import { AppError } from '../errors';
 
 /** What an org service needs from the application. */
@@ -113,6 +113,15 @@ export async function countRoleMembers(tx: DbOrTx, orgId: string, roleId: string
 		.select({ n: count() })
 		.from(memberships)
 		.where(and(eq(memberships.orgId, orgId), eq(memberships.roleId, roleId)));
+	return row?.n ?? 0;
+}
+
+/** Invitations still awaiting an answer (expired ones too: they can be resent) that offer the role. */
+export async function countRoleInvitations(tx: DbOrTx, orgId: string, roleId: string): Promise<number> {
+	const [row] = await tx
+		.select({ n: count() })
+		.from(orgInvitations)
+		.where(and(eq(orgInvitations.orgId, orgId), eq(orgInvitations.roleId, roleId), eq(orgInvitations.status, 'pending')));
 	return row?.n ?? 0;
 }
 

@@ -45,9 +45,12 @@ export async function revokeSession(app: AppContext, auth: AuthState, sessionId:
 		const deleted = await tx
 			.delete(sessions)
 			.where(and(eq(sessions.id, sessionId), eq(sessions.userId, auth.user.id)))
-			.returning({ id: sessions.id });
-		if (deleted.length === 0) throw new AppError('not_found', 'Session not found');
-		await appendAccountAudit(tx, { actor: { userId: auth.user.id, email: auth.user.email }, action: 'session.revoked', targetType: 'session', targetId: sessionId, metadata: { current: sessionId === auth.session.id }, ipAddress: meta.ipAddress, userAgent: meta.userAgent }, now);
+			.returning({ id: sessions.id, ipAddress: sessions.ipAddress, userAgent: sessions.userAgent });
+		const [ended] = deleted;
+		if (!ended) throw new AppError('not_found', 'Session not found');
+		// The ended session is named by its device and address, never by its id (a bearer credential's half).
+		const session = { device: describeUserAgent(ended.userAgent).device, ipAddress: ended.ipAddress };
+		await appendAccountAudit(tx, { actor: { userId: auth.user.id, email: auth.user.email }, action: 'session.revoked', metadata: { current: sessionId === auth.session.id, session }, ipAddress: meta.ipAddress, userAgent: meta.userAgent }, now);
 	});
 }
 

@@ -3,8 +3,10 @@ import { adminRouter } from './routers/admin';
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { instancesRouter } from './routers/instances';
+import { invitationsRouter } from './routers/invitations';
 import { orgsRouter } from './routers/orgs';
 import { recordingsRouter } from './routers/recordings';
+import { securityLogRouter } from './routers/security-log';
 import { serversRouter } from './routers/servers';
 import { sessionsRouter } from './routers/sessions';
 import { sshKeysRouter } from './routers/ssh-keys';
@@ -12,7 +14,9 @@ import { sshKeysRouter } from './routers/ssh-keys';
 export const appRouter = router({
 	auth: authRouter,
 	sessions: sessionsRouter,
+	securityLog: securityLogRouter,
 	orgs: orgsRouter,
+	invitations: invitationsRouter,
 	audit: auditRouter,
 	admin: adminRouter,
 	sshKeys: sshKeysRouter,

@@ -2,16 +2,24 @@ import { redirect } from '@sveltejs/kit';
 import { createOrgInput } from '$lib/server/orgs/schemas';
 import { failFrom, formValues, parseForm } from '$lib/server/pages/form';
 import { requireAuth } from '$lib/server/pages/guard';
+import { acceptInvitationAction, declineInvitationAction } from '$lib/server/pages/invitation-actions';
 import { callerFor } from '$lib/server/trpc/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	requireAuth(locals, url);
-	const orgs = await callerFor(locals).orgs.list();
-	return { orgs: orgs.map(({ id, name, slug, role, isOwner }) => ({ id, name, slug, role, isOwner })) };
+	const caller = callerFor(locals);
+	const [orgs, invitations] = await Promise.all([caller.orgs.list(), caller.invitations.mine()]);
+	return {
+		orgs: orgs.map(({ id, name, slug, role, isOwner }) => ({ id, name, slug, role, isOwner })),
+		invitations,
+		now: new Date()
+	};
 };
 
 export const actions: Actions = {
+	accept: acceptInvitationAction,
+	decline: declineInvitationAction,
 	createOrg: async ({ request, locals, url }) => {
 		requireAuth(locals, url);
 		const values = formValues(await request.formData());

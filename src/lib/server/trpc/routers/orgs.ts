@@ -6,14 +6,16 @@
  * role has it; a custom role without it still sees its orgs, role and ownership through `orgs.list`).
  * Renaming, transferring ownership and deleting are owner-only: ownership is not a permission.
  */
-import { addMember, changeMemberRole, listMembers, removeMember } from '../../orgs/members';
+import { inviteMember, listOrgInvitations, resendInvitation, revokeInvitation } from '../../orgs/invitations';
+import { changeMemberRole, leaveOrg, listMembers, removeMember } from '../../orgs/members';
 import { createOrg, deleteOrg, getOrgForMember, listOrgsForUser, renameOrg, transferOwnership } from '../../orgs/orgs';
 import { createRole, deleteRole, listRoles, updateRole } from '../../orgs/roles';
 import {
-	addMemberInput,
 	changeMemberRoleInput,
 	createOrgInput,
 	createRoleInput,
+	invitationInput,
+	inviteMemberInput,
 	memberInput,
 	renameOrgInput,
 	roleInput,
@@ -22,7 +24,7 @@ import {
 } from '../../orgs/schemas';
 import type { ActingUser } from '../../orgs/store';
 import type { AuthState, RequestMeta } from '../../auth/types';
-import { orgProcedure, protectedProcedure, router } from '../init';
+import { orgIdInput, orgProcedure, protectedProcedure, router } from '../init';
 
 /** The audit actor of a call: the signed-in user and where the request came from. */
 export function actingUserOf(ctx: { auth: AuthState; request: RequestMeta }): ActingUser {
@@ -31,10 +33,6 @@ export function actingUserOf(ctx: { auth: AuthState; request: RequestMeta }): Ac
 
 const membersRouter = router({
 	list: orgProcedure.meta({ permission: 'view:members' }).query(({ ctx, input }) => listMembers(ctx.app, input.orgId)),
-	add: orgProcedure
-		.meta({ permission: 'manage:members' })
-		.input(addMemberInput)
-		.mutation(({ ctx, input }) => addMember(ctx.app, actingUserOf(ctx), input.orgId, input)),
 	changeRole: orgProcedure
 		.meta({ permission: 'manage:members' })
 		.input(changeMemberRoleInput)
@@ -43,6 +41,25 @@ const membersRouter = router({
 		.meta({ permission: 'manage:members' })
 		.input(memberInput)
 		.mutation(({ ctx, input }) => removeMember(ctx.app, actingUserOf(ctx), input.orgId, input))
+});
+
+/** People join only by accepting an invitation; the invitee's side is in invitations.ts. */
+const orgInvitationsRouter = router({
+	create: orgProcedure
+		.meta({ permission: 'manage:members' })
+		.input(inviteMemberInput)
+		.mutation(({ ctx, input }) => inviteMember(ctx.app, actingUserOf(ctx), input.orgId, input)),
+	list: orgProcedure
+		.meta({ permission: 'view:members' })
+		.query(({ ctx, input }) => listOrgInvitations(ctx.app, input.orgId)),
+	revoke: orgProcedure
+		.meta({ permission: 'manage:members' })
+		.input(invitationInput)
+		.mutation(({ ctx, input }) => revokeInvitation(ctx.app, actingUserOf(ctx), input.orgId, input)),
+	resend: orgProcedure
+		.meta({ permission: 'manage:members' })
+		.input(invitationInput)
+		.mutation(({ ctx, input }) => resendInvitation(ctx.app, actingUserOf(ctx), input.orgId, input))
 });
 
 const rolesRouter = router({
@@ -80,6 +97,14 @@ export const orgsRouter = router({
 	delete: orgProcedure
 		.meta({ ownerOnly: true })
 		.mutation(({ ctx, input }) => deleteOrg(ctx.app, actingUserOf(ctx), input.orgId)),
+	/**
+	 * Any member may leave: membership alone, no permission, so not an orgProcedure (which requires a
+	 * declared permission); the service refuses non-members (not_found) and the last owner.
+	 */
+	leave: protectedProcedure
+		.input(orgIdInput)
+		.mutation(({ ctx, input }) => leaveOrg(ctx.app, actingUserOf(ctx), input.orgId)),
 	members: membersRouter,
+	invitations: orgInvitationsRouter,
 	roles: rolesRouter
 });

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { addMemberInput, changeMemberRoleInput, memberInput, transferOwnershipInput } from '$lib/server/orgs/schemas';
+import { changeMemberRoleInput, invitationInput, inviteMemberInput, memberInput, transferOwnershipInput } from '$lib/server/orgs/schemas';
 import { failFrom, formValues, parseForm } from '$lib/server/pages/form';
 import { requireAuth } from '$lib/server/pages/guard';
 import { throwPageError } from '$lib/server/pages/load-error';
@@ -10,11 +10,12 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const auth = requireAuth(locals, url);
 	const caller = callerFor(locals);
 	try {
-		const [members, roles] = await Promise.all([
+		const [members, roles, invitations] = await Promise.all([
 			caller.orgs.members.list({ orgId: params.orgId }),
-			caller.orgs.roles.list({ orgId: params.orgId })
+			caller.orgs.roles.list({ orgId: params.orgId }),
+			caller.orgs.invitations.list({ orgId: params.orgId })
 		]);
-		return { members, roles: roles.map(({ id, name }) => ({ id, name })), myUserId: auth.user.id };
+		return { members, roles: roles.map(({ id, name }) => ({ id, name })), invitations, myUserId: auth.user.id, now: new Date() };
 	} catch (err) {
 		throwPageError(err);
 	}
@@ -22,17 +23,48 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 
 /** Each action re-checks the session here and the permission in the procedure it calls. */
 export const actions: Actions = {
-	addMember: async ({ request, locals, url, params }) => {
+	invite: async ({ request, locals, url, params }) => {
 		requireAuth(locals, url);
 		const values = formValues(await request.formData());
-		const parsed = parseForm(addMemberInput, values, 'addMember');
+		const parsed = parseForm(inviteMemberInput, values, 'invite');
 		if (!parsed.ok) return parsed.failure;
 		try {
-			const member = await callerFor(locals).orgs.members.add({ orgId: params.orgId, ...parsed.data });
-			return { action: 'addMember', notice: `${member.name} was added as ${member.role}.` };
+			const invitation = await callerFor(locals).orgs.invitations.create({ orgId: params.orgId, ...parsed.data });
+			return { action: 'invite', notice: `${invitation.email} was invited as ${invitation.role}. They join when they accept.` };
 		} catch (err) {
-			return failFrom(err, { action: 'addMember', field: 'email', values });
+			return failFrom(err, { action: 'invite', field: 'email', values });
 		}
+	},
+	resendInvitation: async ({ request, locals, url, params }) => {
+		requireAuth(locals, url);
+		const parsed = parseForm(invitationInput, formValues(await request.formData()), 'resendInvitation');
+		if (!parsed.ok) return parsed.failure;
+		try {
+			const invitation = await callerFor(locals).orgs.invitations.resend({ orgId: params.orgId, ...parsed.data });
+			return { action: 'resendInvitation', notice: `The invitation to ${invitation.email} was sent again.` };
+		} catch (err) {
+			return failFrom(err, { action: 'resendInvitation' });
+		}
+	},
+	revokeInvitation: async ({ request, locals, url, params }) => {
+		requireAuth(locals, url);
+		const parsed = parseForm(invitationInput, formValues(await request.formData()), 'revokeInvitation');
+		if (!parsed.ok) return parsed.failure;
+		try {
+			await callerFor(locals).orgs.invitations.revoke({ orgId: params.orgId, ...parsed.data });
+		} catch (err) {
+			return failFrom(err, { action: 'revokeInvitation' });
+		}
+		return { action: 'revokeInvitation', notice: 'The invitation was revoked; its link no longer works.' };
+	},
+	leave: async ({ locals, url, params }) => {
+		requireAuth(locals, url);
+		try {
+			await callerFor(locals).orgs.leave({ orgId: params.orgId });
+		} catch (err) {
+			return failFrom(err, { action: 'leave' });
+		}
+		redirect(303, '/dashboard');
 	},
 	changeRole: async ({ request, locals, url, params }) => {
 		requireAuth(locals, url);

@@ -1,4 +1,4 @@
-/** REST: change a member's role, remove a member. */
+/** REST: change a member's role, remove a member; removing oneself is leaving (no permission needed). */
 import type { RequestHandler } from './$types';
 import { json, readJson, rest } from '$lib/server/http/json';
 import { jsonObjectBody, validatedByProcedure } from '$lib/server/http/json-object';
@@ -11,6 +11,8 @@ export const PATCH: RequestHandler = rest(async ({ locals, params, request }) =>
 });
 
 export const DELETE: RequestHandler = rest(async ({ locals, params }) => {
-	await callerFor(locals).orgs.members.remove({ orgId: params.orgId, userId: params.userId });
+	const caller = callerFor(locals);
+	if (params.userId === locals.auth?.user.id) await caller.orgs.leave({ orgId: params.orgId });
+	else await caller.orgs.members.remove({ orgId: params.orgId, userId: params.userId });
 	return new Response(null, { status: 204 });
 });

@@ -1,0 +1,6 @@
+/** REST: the caller's invitations that can still be answered -> `{invitations}`. */
+import type { RequestHandler } from './$types';
+import { json, rest } from '$lib/server/http/json';
+import { callerFor } from '$lib/server/trpc/caller';
+
+export const GET: RequestHandler = rest(async ({ locals }) => json({ invitations: await callerFor(locals).invitations.mine() }));
