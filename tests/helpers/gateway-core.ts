@@ -46,7 +46,7 @@ export async function coreFixture(env: Record<string, string> = {}) {
 		const [server] = await app.db.insert(servers).values({ orgId: org.id, name: 'local', kind: 'socket', endpoint: '/var/run/docker.sock' }).returning();
 		const [instance] = await app.db
 			.insert(instances)
-			.values({ orgId: org.id, slug, name: 'Instance', serverId: server!.id, container: `c-${slug}`, status })
+			.values({ orgId: org.id, slug, name: 'Instance', serverId: server!.id, container: `c-${slug}`, containerId: `c-${slug}`, engineKey: `socket:${slug}`, status })
 			.returning();
 		return { owner, orgId: org.id, slug, instanceId: instance!.id, fingerprint: await addKey(owner.id) };
 	}
