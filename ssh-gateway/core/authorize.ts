@@ -10,10 +10,9 @@
  * `<slug>` both work; the unstripped name is tried too, for slugs that begin with the prefix.
  */
 import type { GatewayDirectory, KeyOwner, LocatedInstance } from '../../src/lib/server/gateway-sessions/types';
+import { SLUG_PATTERN } from '../../src/lib/server/slugs';
 import { rejections, type Rejection } from './rejections';
 import type { AuthorizeRequest, AuthorizeResult, Credential } from './types';
-
-const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export type AuthorizeDeps = {
 	directory: GatewayDirectory;

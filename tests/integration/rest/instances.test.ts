@@ -69,9 +69,11 @@ afterAll(() => removeTestContainers());
 describe('POST /api/servers, GET /api/servers, DELETE /api/servers/{id}', () => {
 	it('registers a TLS engine (201) without ever returning its key, and lists the org’s servers', async () => {
 		const tls = makeTlsMaterial();
+		// An engine belongs to one org, and other suites share this database: a host of this test's own.
+		const endpoint = `${uniqueSlug('docker')}.example.test:2376`;
 		const created = await api('POST', '/api/servers', {
 			token: owner.accessToken,
-			body: { orgId, name: 'remote', kind: 'tcp', endpoint: 'docker.example.test:2376', tls: { ca: tls.ca, cert: tls.clientCert, key: tls.clientKey } }
+			body: { orgId, name: 'remote', kind: 'tcp', endpoint, tls: { ca: tls.ca, cert: tls.clientCert, key: tls.clientKey } }
 		});
 		expect(created.status).toBe(201);
 		expect(created.body).toEqual({
@@ -79,7 +81,7 @@ describe('POST /api/servers, GET /api/servers, DELETE /api/servers/{id}', () => 
 			orgId,
 			name: 'remote',
 			kind: 'tcp',
-			endpoint: 'docker.example.test:2376',
+			endpoint,
 			hasTlsKey: true,
 			hasSshPrivateKey: false,
 			hasSshPassword: false,

@@ -11,8 +11,9 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueEmail } from '../../helpers/app';
+import { ensureTestImage, removeTestContainers, requireDocker, startTestContainer } from '../../helpers/docker';
 import { putFakeGithubKeys } from '../../helpers/fake-github';
 import { api, baseUrl } from '../../helpers/http';
 import { uniqueSlug } from '../../helpers/orgs';
@@ -342,7 +343,9 @@ describe('ocore CLI against the running server', () => {
 	});
 });
 
-describe('ocore ssh-config for an ssh that does not expand %n in User', () => {
+const hasDocker = await requireDocker('ocore ssh-config per-instance tests');
+
+describe.skipIf(!hasDocker)('ocore ssh-config for an ssh that does not expand %n in User', () => {
 	/** ADMIN_EMAILS of the test server (global-setup) makes this account a platform admin: it may register the local socket. */
 	const ADMIN_EMAIL = 'admin@integration.test';
 	const ADMIN_PASSWORD = 'integration admin 42';
@@ -350,7 +353,10 @@ describe('ocore ssh-config for an ssh that does not expand %n in User', () => {
 	const slugs = [uniqueSlug('cli-b'), uniqueSlug('cli-a')];
 	let sshPort = 0;
 
+	afterAll(() => removeTestContainers());
+
 	beforeAll(async () => {
+		await ensureTestImage();
 		// The account may exist already (another suite, an earlier run against the same database).
 		const signup = await api('POST', '/api/auth/signup', { body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD, name: 'Admin' } });
 		expect([201, 409]).toContain(signup.status);
@@ -364,7 +370,9 @@ describe('ocore ssh-config for an ssh that does not expand %n in User', () => {
 		const server = await api('POST', '/api/servers', { token, body: { orgId: org.body.id, name: 'local', kind: 'socket', endpoint: '/var/run/docker.sock' } });
 		expect(server.status).toBe(201);
 		for (const slug of slugs) {
-			const created = await api('POST', '/api/instances', { token, body: { orgId: org.body.id, serverId: server.body.id, slug, name: slug, container: `ocore-cli-${slug}` } });
+			// Containers on the shared local engine are bound only by the org they are labelled for.
+			const container = await startTestContainer(`ocore-cli-${slug}`, { org: org.body.id });
+			const created = await api('POST', '/api/instances', { token, body: { orgId: org.body.id, serverId: server.body.id, slug, name: slug, container: container.name } });
 			expect(created.status, JSON.stringify(created.body)).toBe(201);
 		}
 		sshPort = (await api('GET', '/api/ssh/client-config')).body.port;

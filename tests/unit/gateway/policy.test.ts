@@ -10,7 +10,7 @@ describe('candidateSlugs', () => {
 	it('strips the prefix, and keeps the whole name as a second choice', () => {
 		expect(candidateSlugs('ocore-my-odoo-18', 'ocore-')).toEqual(['my-odoo-18', 'ocore-my-odoo-18']);
 		expect(candidateSlugs('my-odoo-18', 'ocore-')).toEqual(['my-odoo-18']);
-		expect(candidateSlugs('ocore-', 'ocore-')).toEqual(['ocore-']);
+		expect(candidateSlugs('ocore-', 'ocore-')).toEqual([]);
 		expect(candidateSlugs('anything', '')).toEqual(['anything']);
 	});
 
