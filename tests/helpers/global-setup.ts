@@ -4,7 +4,6 @@
  * for GitHub, and tears both down afterwards. `npm test` builds first; run `npm run build` before
  * `npx vitest` when iterating.
  */
-import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { startFakeGithub, type FakeGithub } from './fake-github';
 import { startOcoreProcess, type OcoreProcess } from './ocore-process';
@@ -13,7 +12,6 @@ declare module 'vitest' {
 	export interface ProvidedContext {
 		baseUrl: string;
 		serverLogFile: string;
-		readmeAdminEmail: string;
 		/** The local server posing as GitHub's `<user>.keys` (PUT keys there: tests/helpers/fake-github.ts). */
 		fakeGithubUrl: string;
 	}
@@ -23,11 +21,9 @@ let server: OcoreProcess | undefined;
 let fakeGithub: FakeGithub | undefined;
 
 export async function setup(project: TestProject) {
-	// The README walkthrough signs up as a platform admin (the first account of a fresh install is one).
-	const readmeAdminEmail = `readme-${randomBytes(4).toString('hex')}@integration.test`;
 	fakeGithub = await startFakeGithub();
 	server = await startOcoreProcess({
-		ADMIN_EMAILS: `admin@integration.test,${readmeAdminEmail}`,
+		ADMIN_EMAILS: 'admin@integration.test',
 		// The real sign-in limit: the REST tests prove it (each test client sends its own X-Forwarded-For).
 		AUTH_RATE_LIMIT_PER_MINUTE: '5',
 		// Request logging on, so a test can prove no secret ever reaches the server's log.
@@ -37,7 +33,6 @@ export async function setup(project: TestProject) {
 	});
 	project.provide('baseUrl', server.baseUrl);
 	project.provide('serverLogFile', server.logFile);
-	project.provide('readmeAdminEmail', readmeAdminEmail);
 	project.provide('fakeGithubUrl', fakeGithub.url);
 }
 

@@ -58,6 +58,8 @@ export type OcoreProcessOptions = {
 	sshPort?: number;
 	/** Node flags for the server process, e.g. `--cpu-prof` (the gateway benchmark's BENCH_PROFILE_DIR). */
 	nodeArgs?: string[];
+	/** Variables of this process's environment the server must not inherit (e.g. DATABASE_URL, for PGlite). */
+	unsetEnv?: string[];
 };
 
 export async function startOcoreProcess(env: Record<string, string>, options: OcoreProcessOptions = {}): Promise<OcoreProcess> {
@@ -67,9 +69,11 @@ export async function startOcoreProcess(env: Record<string, string>, options: Oc
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'ocore-ssh-server-'));
 	const logFile = path.join(dataDir, 'server.log');
+	const inherited = { ...process.env };
+	for (const name of options.unsetEnv ?? []) delete inherited[name];
 	const child: ChildProcess = spawn(path.resolve('node_modules/.bin/tsx'), [...(options.nodeArgs ?? []), 'src/server.ts'], {
 		env: {
-			...process.env,
+			...inherited,
 			NODE_ENV: 'test',
 			HOST: '127.0.0.1',
 			PORT: String(port),

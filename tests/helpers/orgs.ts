@@ -6,7 +6,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { asc, desc, eq } from 'drizzle-orm';
-import postgres from 'postgres';
 import type { AuthState } from '../../src/lib/server/auth/types';
 import { auditLogs, mailOutbox, users } from '../../src/lib/server/db/schema';
 import { inviteMember } from '../../src/lib/server/orgs/invitations';
@@ -15,6 +14,7 @@ import { createOrg, type OrgForMember } from '../../src/lib/server/orgs/orgs';
 import type { ActingUser } from '../../src/lib/server/orgs/store';
 import { createContextInner } from '../../src/lib/server/trpc/init';
 import { createCaller } from '../../src/lib/server/trpc/root';
+import { freshDatabase } from './fresh-database';
 import { createTestApp, uniqueEmail, uniqueIp, type TestApp } from './app';
 
 export type TestUser = { id: string; email: string; name: string };
@@ -113,20 +113,13 @@ export async function auditRows(app: TestApp, orgId: string) {
  * on close), else an in-memory PGlite (already private to the app).
  */
 export async function createIsolatedTestApp(env: Record<string, string> = {}): Promise<TestApp & { databaseUrl: string | undefined }> {
-	const base = process.env.DATABASE_URL;
-	if (!base) return Object.assign(await createTestApp(env), { databaseUrl: undefined });
-	const name = `ocore_iso_${process.pid}_${randomBytes(4).toString('hex')}`;
-	const admin = postgres(base, { max: 1, onnotice: () => {} });
-	await admin.unsafe(`create database ${name}`);
-	const url = new URL(base);
-	url.pathname = `/${name}`;
-	const app = await createTestApp({ ...env, DATABASE_URL: url.toString() });
+	const database = await freshDatabase();
+	const app = await createTestApp(database.url ? { ...env, DATABASE_URL: database.url } : env);
 	return Object.assign(app, {
-		databaseUrl: url.toString(),
+		databaseUrl: database.url,
 		close: async () => {
 			await app.dbHandle.close();
-			await admin.unsafe(`drop database if exists ${name} with (force)`);
-			await admin.end({ timeout: 5 });
+			await database.drop();
 		}
 	});
 }

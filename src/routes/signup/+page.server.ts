@@ -8,8 +8,9 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.auth) redirect(303, '/dashboard');
-	// An invitation mail links here with the invited address filled in.
-	return { email: url.searchParams.get('email') ?? '' };
+	// An invitation mail links here with the invited address filled in, and the invitation to go back to.
+	const redirectTo = safeRedirectPath(url.searchParams.get('redirectTo'));
+	return { email: url.searchParams.get('email') ?? '', redirectTo, invited: redirectTo.startsWith('/invitations') };
 };
 
 export const actions: Actions = {

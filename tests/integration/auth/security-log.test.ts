@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSecurityLog } from '../../../src/lib/server/audit/security-log';
 import { securityLogInput } from '../../../src/lib/server/audit/schemas';
 import { authenticateRequest } from '../../../src/lib/server/auth/authenticate';
-import { loginApi, loginBrowser, logout, signup } from '../../../src/lib/server/auth/service';
+import { changePassword, loginApi, loginBrowser, logout, signup } from '../../../src/lib/server/auth/service';
 import { auditLogs, sessions } from '../../../src/lib/server/db/schema';
 import { listSessions, revokeSession } from '../../../src/lib/server/sessions/service';
 import { createTestApp, uniqueEmail, type TestApp } from '../../helpers/app';
@@ -80,5 +80,18 @@ describe('listSecurityLog', () => {
 		expect(viaCaller.items.map((r) => r.action)).toEqual(['auth.login']);
 		const next = await callerAs(app, me).securityLog.list({ limit: 1, cursor: viaCaller.nextCursor! });
 		expect(next.items.map((r) => r.action)).toEqual(['user.signed_up']);
+	});
+});
+
+describe('summaries', () => {
+	it('put every account event in words, a wrong current password included', async () => {
+		const me = await newUser('Reauth');
+		const auth = (await authenticateRequest(app, { cookieToken: (await loginBrowser(app, { email: me.email, password }, browser)).sessionToken, authorization: null }))!;
+		await expect(changePassword(app, auth, { currentPassword: 'not my password 1', newPassword: 'a new secret 77' }, browser)).rejects.toMatchObject({
+			code: 'invalid_request'
+		});
+		const page = await listSecurityLog(app, me.id, securityLogInput.parse({}));
+		expect(page.items.map((r) => r.summary)).toEqual(['Wrong current password given to change the password', 'Signed in', 'Created the account']);
+		for (const item of page.items) expect(item.summary).not.toMatch(/^[a-z_]+\.[a-z_]+$/);
 	});
 });

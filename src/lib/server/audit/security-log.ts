@@ -34,6 +34,7 @@ const SUMMARIES: Record<string, string> = {
 	'auth.login': 'Signed in',
 	'auth.login_failed': 'Failed sign-in attempt',
 	'auth.logout': 'Signed out',
+	'auth.reauth_failed': 'Wrong password given to confirm a change',
 	'session.revoked_others': 'Signed out all other sessions',
 	'user.password_changed': 'Changed the password',
 	'user.password_reset_requested': 'Requested a password reset',
@@ -49,6 +50,7 @@ function text(value: unknown): string | null {
 
 export function summarise(action: string, metadata: Record<string, unknown>): string {
 	if (action === 'auth.login') return metadata.kind === 'api' ? 'Signed in (API)' : 'Signed in';
+	if (action === 'auth.reauth_failed' && metadata.purpose === 'password_change') return 'Wrong current password given to change the password';
 	if (action === 'session.revoked') {
 		if (metadata.reason === 'refresh_token_reuse') return 'Session ended: a used refresh token came back';
 		const session = (metadata.session ?? {}) as Record<string, unknown>;
