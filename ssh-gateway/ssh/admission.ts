@@ -13,7 +13,8 @@
  *   the client sent), at most one per reason every REFUSAL_LOG_INTERVAL_MS, the next one saying how
  *   many were not logged in between.
  */
-import { isIPv6, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import type { GatewayLog } from '../core/log';
 
 export type AdmissionLimits = {
@@ -36,14 +37,12 @@ const REFUSAL_LOG_INTERVAL_MS = 10_000;
 /** The address a per-source cap counts: IPv4 as is, IPv6 by its /64 (one host usually holds a whole /64). */
 export function sourceKey(address: string | undefined): string {
 	if (!address) return 'unknown';
-	const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-	if (v4) return v4[1]!;
-	if (!isIPv6(address)) return address;
-	const [head = '', tail = ''] = address.split('::');
-	const left = head ? head.split(':') : [];
-	const right = tail ? tail.split(':') : [];
-	const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
-	return `${groups.slice(0, 4).map((g) => parseInt(g || '0', 16).toString(16)).join(':')}::/64`;
+	if (!ipaddr.isValid(address)) return address;
+	const parsed = ipaddr.parse(address);
+	if (parsed.kind() === 'ipv4') return parsed.toString();
+	const v6 = parsed as ipaddr.IPv6;
+	if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
+	return `${ipaddr.IPv6.networkAddressFromCIDR(`${v6.toString()}/64`).toString()}/64`;
 }
 
 export function createAdmission(limits: AdmissionLimits, log: GatewayLog) {

@@ -13,8 +13,8 @@ describe('sourceKey', () => {
 		expect(a).toBe('2001:db8:1:2::/64');
 		expect(sourceKey('2001:0db8:0001:0002::1')).toBe(a);
 		expect(sourceKey('2001:db8:1:3::1')).not.toBe(a);
-		expect(sourceKey('::1')).toBe('0:0:0:0::/64');
-		expect(sourceKey('fe80::1')).toBe('fe80:0:0:0::/64');
+		expect(sourceKey('::1')).toBe('::/64');
+		expect(sourceKey('fe80::1')).toBe('fe80::/64');
 	});
 
 	it('puts a socket without an address under one key', () => {

@@ -18,6 +18,7 @@
  */
 import { and, inArray, ne, sql } from 'drizzle-orm';
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import type { DbOrTx } from '../db/client';
 import { servers, type Server } from '../db/schema';
 import { AppError } from '../errors';
@@ -37,7 +38,8 @@ export function engineKeyOf(server: EngineAddress): string | null {
 	if (server.kind === 'socket') return `socket:${server.endpoint}`;
 	const target = remoteTarget(server);
 	if (!target) return null;
-	const host = target.host.toLowerCase();
+	// One spelling per address: IPv6 compressed and lower-cased, IPv4-mapped IPv6 as IPv4.
+	const host = ipaddr.isValid(target.host) ? ipaddr.process(target.host).toString() : target.host.toLowerCase();
 	return `${server.kind}:${host.includes(':') ? `[${host}]` : host}:${target.port}`;
 }
 
