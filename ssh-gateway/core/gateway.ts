@@ -14,6 +14,7 @@ import type { ContainerBackend } from '../../src/lib/server/containers/container
 import { sessionRefusedRow, type AuditSink } from '../../src/lib/server/gateway-sessions/audit';
 import {
 	HEARTBEAT_INTERVAL_SECONDS,
+	type ConnectionStore,
 	type GatewayDirectory,
 	type RecordingRows,
 	type SessionStore
@@ -36,6 +37,8 @@ export type GatewayCoreDeps = {
 	backend: ContainerBackend;
 	/** The session registry (gateway_sessions); its gatewayId names this process's rows. */
 	sessions: SessionStore;
+	/** The connection registry (gateway_connections), counted by the per-user connection cap. */
+	connectionStore: ConnectionStore;
 	recordingRows: RecordingRows;
 	directory: GatewayDirectory;
 	audit: AuditSink;
@@ -45,7 +48,7 @@ export type GatewayCoreDeps = {
 export type GatewayCore = ReturnType<typeof createGatewayCore>;
 
 export function createGatewayCore(deps: GatewayCoreDeps) {
-	const { clock, config, backend, sessions, directory, audit } = deps;
+	const { clock, config, backend, sessions, connectionStore, directory, audit } = deps;
 	const log = deps.log ?? gatewayLog;
 	const connections = new Set<GatewayConnection>();
 	const live = new Set<LiveSession>();
@@ -53,17 +56,11 @@ export function createGatewayCore(deps: GatewayCoreDeps) {
 	let revocationRunning = false;
 	let heartbeats = 0;
 
-	/**
-	 * Per user, a slot per connection they hold (granted or refused), in this process. A slot is taken
-	 * before the first await of connect(), so concurrent handshakes of one user cannot overshoot.
-	 */
-	const heldBy = new Map<string, Set<object>>();
-	const slotOf = new WeakMap<GatewayConnection, { userId: string; slot: object }>();
+	/** The connection-registry row each connection holds (granted or refused), released when it ends. */
+	const heldRowOf = new WeakMap<GatewayConnection, string>();
 
-	function freeSlot(userId: string, slot: object) {
-		const held = heldBy.get(userId);
-		held?.delete(slot);
-		if (held?.size === 0) heldBy.delete(userId);
+	function releaseRow(id: string) {
+		connectionStore.release(id).catch((err) => log.error('gateway connection release failed', { error: err instanceof Error ? err.message : String(err) }));
 	}
 
 	const authorizeDeps = {
@@ -76,8 +73,8 @@ export function createGatewayCore(deps: GatewayCoreDeps) {
 
 	function release(connection: GatewayConnection) {
 		connections.delete(connection);
-		const held = slotOf.get(connection);
-		if (held) freeSlot(held.userId, held.slot);
+		const id = heldRowOf.get(connection);
+		if (id) releaseRow(id);
 	}
 
 	const host = {
@@ -171,32 +168,27 @@ export function createGatewayCore(deps: GatewayCoreDeps) {
 				if (owner.code === 'unknown_key') log.refused({ username: request.username, clientIp: request.clientIp, transport: request.transport }, owner);
 				return new GatewayConnection(host, request, owner);
 			}
-			const held = heldBy.get(owner.userId) ?? new Set<object>();
-			heldBy.set(owner.userId, held);
-			const alreadyHeld = held.size;
-			const slot = {};
-			held.add(slot);
+			// Held before anything else is asked, under the user's lock in the registry, so concurrent
+			// handshakes of one user, in this process or another, cannot overshoot the cap.
+			const hold = await connectionStore.hold({ userId: owner.userId, transport: request.transport, clientIp: request.clientIp }, config.sshMaxConnectionsPerUser);
 			let result: AuthorizeResult;
 			try {
 				if (request.credential.kind === 'key') await directory.touchKey(request.credential.fingerprint, clock.now());
-				result =
-					alreadyHeld >= config.sshMaxConnectionsPerUser
-						? rejections.connectionLimit(config.sshMaxConnectionsPerUser, alreadyHeld)
-						: await authorizeOwner(authorizeDeps, owner, request);
+				result = hold.ok ? await authorizeOwner(authorizeDeps, owner, request) : rejections.connectionLimit(config.sshMaxConnectionsPerUser, hold.held);
 			} catch (err) {
-				freeSlot(owner.userId, slot);
+				if (hold.ok) releaseRow(hold.id);
 				throw err;
 			}
 			if (!result.ok && result.code === 'connection_limit') log.refused({ username: request.username, clientIp: request.clientIp, transport: request.transport }, result);
 			const connection = new GatewayConnection(host, request, result);
-			slotOf.set(connection, { userId: owner.userId, slot });
+			if (hold.ok) heldRowOf.set(connection, hold.id);
 			if (result.ok) connections.add(connection);
 			return connection;
 		},
 
-		/** Authenticated connections the user holds on this process. */
-		connectionsHeldBy(userId: string): number {
-			return heldBy.get(userId)?.size ?? 0;
+		/** Authenticated connections the user holds, across every gateway process. */
+		connectionsHeldBy(userId: string): Promise<number> {
+			return connectionStore.countHeld(userId);
 		},
 
 		get liveSessionCount() {
@@ -205,8 +197,8 @@ export function createGatewayCore(deps: GatewayCoreDeps) {
 
 		start(): void {
 			every(HEARTBEAT_INTERVAL_SECONDS, async () => {
-				await sessions.heartbeat();
-				if (++heartbeats % SWEEP_EVERY_HEARTBEATS === 1) await sessions.sweepAbandoned();
+				await Promise.all([sessions.heartbeat(), connectionStore.heartbeat()]);
+				if (++heartbeats % SWEEP_EVERY_HEARTBEATS === 1) await Promise.all([sessions.sweepAbandoned(), connectionStore.sweepAbandoned()]);
 			}, 'heartbeat');
 			every(REVOCATION_CHECK_INTERVAL_SECONDS, async () => {
 				if (revocationRunning) return;

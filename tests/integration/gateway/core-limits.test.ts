@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { gatewaySessions, sessionRecordings, sshKeys } from '../../../src/lib/server/db/schema';
+import { gatewayConnections, gatewaySessions, sessionRecordings, sshKeys } from '../../../src/lib/server/db/schema';
 import { changeMemberRole, removeMember } from '../../../src/lib/server/orgs/members';
 import { createRole } from '../../../src/lib/server/orgs/roles';
 import { recordingPath } from '../../../ssh-gateway/core/recording';
@@ -46,7 +46,7 @@ describe('limits', () => {
 		expect(await again.session.exit).toMatchObject({ exitCode: 0 });
 	});
 
-	it('holds at most SSH_MAX_CONNECTIONS_PER_USER connections of a user in a process, refused ones included', async () => {
+	it('holds at most SSH_MAX_CONNECTIONS_PER_USER connections of a user, refused ones included', async () => {
 		const w = await fx.world();
 		const core = fx.makeCore({ sshMaxConnectionsPerUser: 2 }, 'connection-cap');
 		const granted = await core.connect(request(w.fingerprint, w.slug));
@@ -62,8 +62,28 @@ describe('limits', () => {
 		expect((await core.connect(request('SHA256:nobody', w.slug))).rejection?.code).toBe('unknown_key');
 		over.close('closed');
 		refused.close('closed');
-		expect(core.connectionsHeldBy(w.owner.id)).toBe(1);
+		await eventually(async () => (await core.connectionsHeldBy(w.owner.id)) === 1);
 		expect((await core.connect(request(w.fingerprint, w.slug))).grant).not.toBeNull();
+	});
+
+	it('holds the connection cap across gateway processes, and a crashed process’s connections stop counting', async () => {
+		const w = await fx.world();
+		const first = fx.makeCore({ sshMaxConnectionsPerUser: 2 }, 'connections-a');
+		const second = fx.makeCore({ sshMaxConnectionsPerUser: 2 }, 'connections-b');
+		const racing = await Promise.all(
+			Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? first : second).connect(request(w.fingerprint, w.slug)))
+		);
+		expect(racing.filter((c) => c.grant !== null)).toHaveLength(2);
+		expect(racing.filter((c) => c.rejection?.code === 'connection_limit')).toHaveLength(4);
+		for (const c of racing) c.close('closed');
+		await eventually(async () => (await first.connectionsHeldBy(w.owner.id)) === 0);
+
+		// Rows a crashed process left behind: not seen for a minute, so they no longer count.
+		const old = new Date(Date.now() - 60_000);
+		const crashed = { userId: w.owner.id, gatewayId: 'crashed', transport: 'ssh' as const, openedAt: old, lastSeenAt: old };
+		await fx.app.db.insert(gatewayConnections).values([crashed, crashed]);
+		expect(await second.connectionsHeldBy(w.owner.id)).toBe(0);
+		expect((await second.connect(request(w.fingerprint, w.slug))).grant).not.toBeNull();
 	});
 
 	it('does not let concurrent handshakes of one user overshoot the connection cap', async () => {

@@ -60,6 +60,21 @@ export interface SessionStore {
 	sweepAbandoned(): Promise<number>;
 }
 
+/** An authenticated connection, as the connection cap counts it. */
+export type HeldConnection = { userId: string; transport: Transport; clientIp: string | null };
+
+export type HoldResult = { ok: true; id: string } | { ok: false; held: number };
+
+/** What the gateway core needs of the connection registry (its ConnectionStore port). */
+export interface ConnectionStore {
+	/** Holds a connection of the user, or refuses with how many they hold when at the cap. */
+	hold(connection: HeldConnection, maxPerUser: number): Promise<HoldResult>;
+	release(id: string): Promise<void>;
+	countHeld(userId: string): Promise<number>;
+	heartbeat(): Promise<void>;
+	sweepAbandoned(): Promise<number>;
+}
+
 /** The recording rows the gateway core writes: one when a recorded session starts, its size at the end. */
 export interface RecordingRows {
 	start(recording: NewRecording): Promise<string>;

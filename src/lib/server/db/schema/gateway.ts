@@ -51,3 +51,23 @@ export const sessionRecordings = pgTable(
 	},
 	(t) => [index('session_recordings_instance_idx').on(t.instanceId, t.startedAt)]
 );
+
+/**
+ * One row per authenticated gateway connection, held while it is open (deleted when it closes). Every
+ * gateway process heartbeats its rows; the per-user connection cap counts the rows seen recently, so
+ * the cap holds across processes and a crashed process's rows stop counting by themselves. History
+ * lives in gateway_sessions; these rows exist only to be counted.
+ */
+export const gatewayConnections = pgTable(
+	'gateway_connections',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		userId: uuid('user_id').notNull(),
+		gatewayId: text('gateway_id').notNull(),
+		transport: text('transport', { enum: ['ssh', 'websocket'] }).notNull(),
+		clientIp: text('client_ip'),
+		openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+		lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull()
+	},
+	(t) => [index('gateway_connections_user_idx').on(t.userId, t.lastSeenAt)]
+);
