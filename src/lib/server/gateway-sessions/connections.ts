@@ -11,7 +11,7 @@
  */
 import { and, count, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Clock } from '../clock';
-import type { Database } from '../db/client';
+import type { Database, DbOrTx } from '../db/client';
 import { gatewayConnections } from '../db/schema';
 import { SESSION_ABANDONED_AFTER_SECONDS, SESSION_STALE_AFTER_SECONDS } from './registry';
 import type { ConnectionStore, HeldConnection, HoldResult } from './types';
@@ -25,16 +25,21 @@ export class ConnectionRegistry implements ConnectionStore {
 		readonly gatewayId: string
 	) {}
 
+	/** The user's rows seen in the last SESSION_STALE_AFTER_SECONDS. */
+	private async countFresh(db: DbOrTx, userId: string, now: Date): Promise<number> {
+		const freshSince = new Date(now.getTime() - SESSION_STALE_AFTER_SECONDS * 1000);
+		const [row] = await db
+			.select({ n: count() })
+			.from(gatewayConnections)
+			.where(and(eq(gatewayConnections.userId, userId), gt(gatewayConnections.lastSeenAt, freshSince)));
+		return row?.n ?? 0;
+	}
+
 	async hold(connection: HeldConnection, maxPerUser: number): Promise<HoldResult> {
 		const now = this.clock.now();
-		const freshSince = new Date(now.getTime() - SESSION_STALE_AFTER_SECONDS * 1000);
 		const result = await this.db.transaction(async (tx) => {
 			await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'gateway-connections:' + connection.userId}))`);
-			const [row] = await tx
-				.select({ n: count() })
-				.from(gatewayConnections)
-				.where(and(eq(gatewayConnections.userId, connection.userId), gt(gatewayConnections.lastSeenAt, freshSince)));
-			const held = row?.n ?? 0;
+			const held = await this.countFresh(tx, connection.userId, now);
 			if (held >= maxPerUser) return { ok: false as const, held };
 			const [inserted] = await tx
 				.insert(gatewayConnections)
@@ -51,13 +56,8 @@ export class ConnectionRegistry implements ConnectionStore {
 		await this.db.delete(gatewayConnections).where(eq(gatewayConnections.id, id));
 	}
 
-	async countHeld(userId: string): Promise<number> {
-		const freshSince = new Date(this.clock.now().getTime() - SESSION_STALE_AFTER_SECONDS * 1000);
-		const [row] = await this.db
-			.select({ n: count() })
-			.from(gatewayConnections)
-			.where(and(eq(gatewayConnections.userId, userId), gt(gatewayConnections.lastSeenAt, freshSince)));
-		return row?.n ?? 0;
+	countHeld(userId: string): Promise<number> {
+		return this.countFresh(this.db, userId, this.clock.now());
 	}
 
 	/** Marks this process's rows as alive. */
