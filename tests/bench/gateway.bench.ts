@@ -116,7 +116,17 @@ async function measureMemory(container: TestContainer, sessions: number) {
 	try {
 		const { owner, org } = await orgWithOwner(app, 'Bench');
 		const [server] = await app.db.insert(servers).values({ orgId: org.id, name: 'local', kind: 'socket', endpoint: '/var/run/docker.sock' }).returning();
-		await app.db.insert(instances).values({ orgId: org.id, slug: 'bench-memory', name: 'Bench', serverId: server!.id, container: container.name, status: 'running' });
+		// A row bound as createInstance binds one (the container is labelled for the shipped server's org, not this one).
+		await app.db.insert(instances).values({
+			orgId: org.id,
+			slug: 'bench-memory',
+			name: 'Bench',
+			serverId: server!.id,
+			container: container.name,
+			containerId: container.id,
+			engineKey: 'socket:/var/run/docker.sock',
+			status: 'running'
+		});
 		const key = generateKey('ed25519');
 		await app.db.insert(sshKeys).values({ userId: owner.id, name: 'bench', type: 'ssh-ed25519', bits: 256, fingerprint: key.keygenFingerprint, publicKey: key.line.split(' ').slice(0, 2).join(' ') });
 		const args = ['-p', String(gateway.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-i', key.privateFile, 'bench-memory@127.0.0.1', 'sleep 3600'];
