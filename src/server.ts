@@ -14,6 +14,8 @@ import { ADAPTER_BODY_SIZE_LIMIT, frontRequest } from './lib/server/http/node-fr
 import { logger } from './lib/server/logger';
 import { startMaintenance } from './lib/server/maintenance/sweep';
 
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 async function main() {
 	let config;
 	try {
@@ -44,6 +46,11 @@ async function main() {
 			res.end(JSON.stringify({ error: 'not_found', message: 'Not found' }));
 		});
 	});
+	// Idle keep-alive sockets stay open longer than the reverse proxies and HTTP clients that reuse them
+	// (load balancers typically keep 60 s): with Node's 5 s, a client or proxy could send a request on a
+	// socket at the moment the server closed it, and get a reset instead of an answer.
+	server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+	server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
 	server.listen(config.port, config.host, () => {
 		const address = server.address();
 		const port = typeof address === 'object' && address ? address.port : config.port;
