@@ -32,6 +32,6 @@ export const actions: Actions = {
 			// The only expected refusal is a taken slug.
 			return failFrom(err, { field: 'slug', values });
 		}
-		redirect(303, `/orgs/${org.id}`);
+		redirect(303, `/orgs/${org.slug}`);
 	}
 };

@@ -1,26 +1,7 @@
-import { changePasswordInput } from '$lib/server/auth/schemas';
-import { failFrom, formValues, parseForm } from '$lib/server/pages/form';
-import { requireAuth } from '$lib/server/pages/guard';
-import { callerFor } from '$lib/server/trpc/caller';
-import type { Actions, PageServerLoad } from './$types';
+import { redirect } from '@sveltejs/kit';
+import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, url }) => {
-	requireAuth(locals, url);
-	const me = await callerFor(locals).auth.me();
-	return { account: { name: me.name, email: me.email, createdAt: me.createdAt } };
-};
-
-export const actions: Actions = {
-	changePassword: async ({ request, locals, url }) => {
-		requireAuth(locals, url);
-		const parsed = parseForm(changePasswordInput, formValues(await request.formData()));
-		if (!parsed.ok) return parsed.failure;
-		try {
-			const { endedSessions } = await callerFor(locals).auth.changePassword(parsed.data);
-			const others = endedSessions === 1 ? '1 other session was' : `${endedSessions} other sessions were`;
-			return { notice: `Your password was changed. ${others} signed out.` };
-		} catch (err) {
-			return failFrom(err);
-		}
-	}
+/** The old "Account" page was split into Profile and Security; bookmarks land on Profile. */
+export const load: PageServerLoad = () => {
+	redirect(308, '/settings/profile');
 };

@@ -2,14 +2,16 @@ import { createRoleInput, roleInput, updateRoleInput } from '$lib/server/orgs/sc
 import { PERMISSIONS } from '$lib/server/orgs/permissions';
 import { failFrom, parseForm } from '$lib/server/pages/form';
 import { requireAuth } from '$lib/server/pages/guard';
+import { orgFromParam } from '$lib/server/pages/org-param';
 import { throwPageError } from '$lib/server/pages/load-error';
 import { callerFor } from '$lib/server/trpc/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
 	requireAuth(locals, url);
+	const orgId = (await orgFromParam(locals, params.org)).id;
 	try {
-		return { roles: await callerFor(locals).orgs.roles.list({ orgId: params.orgId }), allPermissions: [...PERMISSIONS] };
+		return { roles: await callerFor(locals).orgs.roles.list({ orgId }), allPermissions: [...PERMISSIONS] };
 	} catch (err) {
 		throwPageError(err);
 	}
@@ -23,11 +25,12 @@ function roleFields(form: FormData) {
 export const actions: Actions = {
 	create: async ({ request, locals, url, params }) => {
 		requireAuth(locals, url);
+		const orgId = (await orgFromParam(locals, params.org)).id;
 		const { name, permissions } = roleFields(await request.formData());
 		const parsed = parseForm(createRoleInput, { name, permissions }, 'create');
 		if (!parsed.ok) return parsed.failure;
 		try {
-			const role = await callerFor(locals).orgs.roles.create({ orgId: params.orgId, ...parsed.data });
+			const role = await callerFor(locals).orgs.roles.create({ orgId, ...parsed.data });
 			return { action: 'create', notice: `Role "${role.name}" was created.` };
 		} catch (err) {
 			return failFrom(err, { action: 'create', field: 'name', values: { name } });
@@ -35,10 +38,11 @@ export const actions: Actions = {
 	},
 	update: async ({ request, locals, url, params }) => {
 		requireAuth(locals, url);
+		const orgId = (await orgFromParam(locals, params.org)).id;
 		const parsed = parseForm(updateRoleInput, roleFields(await request.formData()), 'update');
 		if (!parsed.ok) return parsed.failure;
 		try {
-			const role = await callerFor(locals).orgs.roles.update({ orgId: params.orgId, ...parsed.data });
+			const role = await callerFor(locals).orgs.roles.update({ orgId, ...parsed.data });
 			return { action: 'update', notice: `Role "${role.name}" was saved.` };
 		} catch (err) {
 			return failFrom(err, { action: 'update' });
@@ -46,10 +50,11 @@ export const actions: Actions = {
 	},
 	delete: async ({ request, locals, url, params }) => {
 		requireAuth(locals, url);
+		const orgId = (await orgFromParam(locals, params.org)).id;
 		const parsed = parseForm(roleInput, { roleId: (await request.formData()).get('roleId') }, 'delete');
 		if (!parsed.ok) return parsed.failure;
 		try {
-			await callerFor(locals).orgs.roles.delete({ orgId: params.orgId, ...parsed.data });
+			await callerFor(locals).orgs.roles.delete({ orgId, ...parsed.data });
 			return { action: 'delete', notice: 'The role was deleted.' };
 		} catch (err) {
 			return failFrom(err, { action: 'delete' });

@@ -2,18 +2,20 @@ import { redirect } from '@sveltejs/kit';
 import { changeMemberRoleInput, invitationInput, inviteMemberInput, memberInput, transferOwnershipInput } from '$lib/server/orgs/schemas';
 import { failFrom, formValues, parseForm } from '$lib/server/pages/form';
 import { requireAuth } from '$lib/server/pages/guard';
+import { orgFromParam } from '$lib/server/pages/org-param';
 import { throwPageError } from '$lib/server/pages/load-error';
 import { callerFor } from '$lib/server/trpc/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const auth = requireAuth(locals, url);
+	const orgId = (await orgFromParam(locals, params.org)).id;
 	const caller = callerFor(locals);
 	try {
 		const [members, roles, invitations] = await Promise.all([
-			caller.orgs.members.list({ orgId: params.orgId }),
-			caller.orgs.roles.list({ orgId: params.orgId }),
-			caller.orgs.invitations.list({ orgId: params.orgId })
+			caller.orgs.members.list({ orgId }),
+			caller.orgs.roles.list({ orgId }),
+			caller.orgs.invitations.list({ orgId })
 		]);
 		return { members, roles: roles.map(({ id, name }) => ({ id, name })), invitations, myUserId: auth.user.id, now: new Date() };
 	} catch (err) {
@@ -25,11 +27,12 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 export const actions: Actions = {
 	invite: async ({ request, locals, url, params }) => {
 		requireAuth(locals, url);
+		const orgId = (await orgFromParam(locals, params.org)).id;
 		const values = formValues(await request.formData());
 		const parsed = parseForm(inviteMemberInput, values, 'invite');
 		if (!parsed.ok) return parsed.failure;
 		try {
-			const invitation = await callerFor(locals).orgs.invitations.create({ orgId: params.orgId, ...parsed.data });
+			const invitation = await callerFor(locals).orgs.invitations.create({ orgId, ...parsed.data });
 			return { action: 'invite', notice: `${invitation.email} was invited as ${invitation.role}. They join when they accept.` };
 		} catch (err) {
 			return failFrom(err, { action: 'invite', field: 'email', values });
@@ -37,10 +40,11 @@ export const actions: Actions = {
 	},
 	resendInvitation: async ({ request, locals, url, params }) => {
 		requireAuth(locals, url);
+		const orgId = (await orgFromParam(locals, params.org)).id;
 		const parsed = parseForm(invitationInput, formValues(await request.formData()), 'resendInvitation');
 		if (!parsed.ok) return parsed.failure;
 		try {
-			const invitation = await callerFor(locals).orgs.invitations.resend({ orgId: params.orgId, ...parsed.data });
+			const invitation = await callerFor(locals).orgs.invitations.resend({ orgId, ...parsed.data });
 			return { action: 'resendInvitation', notice: `The invitation to ${invitation.email} was sent again.` };
 		} catch (err) {
 			return failFrom(err, { action: 'resendInvitation' });
@@ -48,10 +52,11 @@ export const actions: Actions = {
 	},
 	revokeInvitation: async ({ request, locals, url, params }) => {
 		requireAuth(locals, url);
+		const orgId = (await orgFromParam(locals, params.org)).id;
 		const parsed = parseForm(invitationInput, formValues(await request.formData()), 'revokeInvitation');
 		if (!parsed.ok) return parsed.failure;
 		try {
-			await callerFor(locals).orgs.invitations.revoke({ orgId: params.orgId, ...parsed.data });
+			await callerFor(locals).orgs.invitations.revoke({ orgId, ...parsed.data });
 		} catch (err) {
 			return failFrom(err, { action: 'revokeInvitation' });
 		}
@@ -59,8 +64,9 @@ export const actions: Actions = {
 	},
 	leave: async ({ locals, url, params }) => {
 		requireAuth(locals, url);
+		const orgId = (await orgFromParam(locals, params.org)).id;
 		try {
-			await callerFor(locals).orgs.leave({ orgId: params.orgId });
+			await callerFor(locals).orgs.leave({ orgId });
 		} catch (err) {
 			return failFrom(err, { action: 'leave' });
 		}
@@ -68,10 +74,11 @@ export const actions: Actions = {
 	},
 	changeRole: async ({ request, locals, url, params }) => {
 		requireAuth(locals, url);
+		const orgId = (await orgFromParam(locals, params.org)).id;
 		const parsed = parseForm(changeMemberRoleInput, formValues(await request.formData()), 'changeRole');
 		if (!parsed.ok) return parsed.failure;
 		try {
-			const member = await callerFor(locals).orgs.members.changeRole({ orgId: params.orgId, ...parsed.data });
+			const member = await callerFor(locals).orgs.members.changeRole({ orgId, ...parsed.data });
 			return { action: 'changeRole', notice: `${member.name} is now ${member.role}.` };
 		} catch (err) {
 			return failFrom(err, { action: 'changeRole' });
@@ -79,10 +86,11 @@ export const actions: Actions = {
 	},
 	remove: async ({ request, locals, url, params }) => {
 		const auth = requireAuth(locals, url);
+		const orgId = (await orgFromParam(locals, params.org)).id;
 		const parsed = parseForm(memberInput, formValues(await request.formData()), 'remove');
 		if (!parsed.ok) return parsed.failure;
 		try {
-			await callerFor(locals).orgs.members.remove({ orgId: params.orgId, ...parsed.data });
+			await callerFor(locals).orgs.members.remove({ orgId, ...parsed.data });
 		} catch (err) {
 			return failFrom(err, { action: 'remove' });
 		}
@@ -92,10 +100,11 @@ export const actions: Actions = {
 	},
 	transferOwnership: async ({ request, locals, url, params }) => {
 		requireAuth(locals, url);
+		const orgId = (await orgFromParam(locals, params.org)).id;
 		const parsed = parseForm(transferOwnershipInput, formValues(await request.formData()), 'transferOwnership');
 		if (!parsed.ok) return parsed.failure;
 		try {
-			await callerFor(locals).orgs.transferOwnership({ orgId: params.orgId, ...parsed.data });
+			await callerFor(locals).orgs.transferOwnership({ orgId, ...parsed.data });
 		} catch (err) {
 			return failFrom(err, { action: 'transferOwnership' });
 		}
@@ -103,8 +112,9 @@ export const actions: Actions = {
 	},
 	deleteOrg: async ({ locals, url, params }) => {
 		requireAuth(locals, url);
+		const orgId = (await orgFromParam(locals, params.org)).id;
 		try {
-			await callerFor(locals).orgs.delete({ orgId: params.orgId });
+			await callerFor(locals).orgs.delete({ orgId });
 		} catch (err) {
 			return failFrom(err, { action: 'deleteOrg' });
 		}

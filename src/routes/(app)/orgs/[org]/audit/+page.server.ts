@@ -1,5 +1,6 @@
 import { auditListInput } from '$lib/server/audit/schemas';
 import { requireAuth } from '$lib/server/pages/guard';
+import { orgFromParam } from '$lib/server/pages/org-param';
 import { throwPageError } from '$lib/server/pages/load-error';
 import { callerFor } from '$lib/server/trpc/caller';
 import type { PageServerLoad } from './$types';
@@ -25,11 +26,12 @@ function filtersFrom(url: URL) {
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
 	requireAuth(locals, url);
+	const orgId = (await orgFromParam(locals, params.org)).id;
 	const { raw, query } = filtersFrom(url);
 	const parsed = auditListInput.safeParse(query);
 	if (!parsed.success) return { filters: raw, entries: [], nextCursor: null, filterError: parsed.error.issues[0]?.message ?? 'Invalid filter' };
 	try {
-		const page = await callerFor(locals).audit.list({ orgId: params.orgId, ...parsed.data });
+		const page = await callerFor(locals).audit.list({ orgId, ...parsed.data });
 		const entries = page.items.map(({ id, createdAt, actorEmail, action, targetType, targetId, metadata, ipAddress }) => ({
 			id, createdAt, actorEmail, action, targetType, targetId, metadata: JSON.stringify(metadata), ipAddress
 		}));
