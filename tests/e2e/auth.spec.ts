@@ -18,7 +18,7 @@ test('a wrong password shows the error and stays on /login', async ({ page }) =>
 	await expect(page.getByRole('alert')).toHaveText('Invalid email or password');
 
 	await signIn(page, account);
-	await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+	await expect(page.getByRole('button', { name: `Account menu for ${account.name}` })).toBeVisible();
 });
 
 test('sign-up shows a weak-password error next to the password field', async ({ page }) => {

@@ -43,8 +43,10 @@ export async function fillSignIn(page: Page, account: Pick<Account, 'email' | 'p
 	await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/** Sign-out lives in the account menu of the top bar, on every width. */
 export async function signOut(page: Page): Promise<void> {
-	await page.getByRole('button', { name: 'Sign out' }).click();
+	await page.getByRole('button', { name: /^Account menu/ }).click();
+	await page.getByRole('menuitem', { name: 'Sign out' }).click();
 	await expect(page).toHaveURL(/\/login$/);
 }
 

@@ -1,0 +1,126 @@
+/**
+ * Every page, as a person sees it at a desktop width and at a phone width: nothing wider than the
+ * screen (document.scrollWidth <= innerWidth), no serious or critical accessibility violation
+ * (axe-core, WCAG 2.1 A and AA rules), and a full-page screenshot kept as a test artifact
+ * (test-results/, attached to the report) so a reviewer can look at every page without running it.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { newAccount, newDevice, signIn, signUp, signUpOrSignInAdmin } from './helpers';
+
+const WIDTHS = [1280, 390] as const;
+
+const SIGNED_OUT_PAGES = ['/login', '/signup', '/forgot-password', '/reset-password?token=not-a-real-token'];
+
+function signedInPages(orgSlug: string): string[] {
+	return [
+		'/dashboard',
+		'/invitations',
+		'/settings/profile',
+		'/settings/security',
+		'/settings/sessions',
+		'/settings/ssh-keys',
+		'/settings/security-log',
+		`/orgs/${orgSlug}`,
+		`/orgs/${orgSlug}/roles`,
+		`/orgs/${orgSlug}/instances`,
+		`/orgs/${orgSlug}/servers`,
+		`/orgs/${orgSlug}/audit`,
+		`/orgs/${orgSlug}/settings`,
+		'/logout',
+		'/no-such-page'
+	];
+}
+
+async function inspect(page: Page, path: string, width: number, testInfo: TestInfo): Promise<string[]> {
+	await page.setViewportSize({ width, height: 900 });
+	await page.goto(path);
+	await page.waitForLoadState('networkidle');
+	const problems: string[] = [];
+
+	const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+		scrollWidth: document.documentElement.scrollWidth,
+		innerWidth: window.innerWidth
+	}));
+	if (scrollWidth > innerWidth) problems.push(`${path} at ${width} px is ${scrollWidth} px wide`);
+
+	const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+	for (const violation of axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
+		const where = violation.nodes.map((node) => node.target.join(' ')).slice(0, 3).join(', ');
+		problems.push(`${path} at ${width} px: ${violation.id} (${violation.impact}): ${violation.help} at ${where}`);
+	}
+
+	const name = `${path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'home'}-${width}.png`;
+	const file = testInfo.outputPath(name);
+	await page.screenshot({ path: file, fullPage: true });
+	await testInfo.attach(name, { path: file, contentType: 'image/png' });
+	return problems;
+}
+
+test('signed-out pages fit a phone and pass the accessibility scan', async ({ page }, testInfo) => {
+	const problems: string[] = [];
+	for (const width of WIDTHS) for (const path of SIGNED_OUT_PAGES) problems.push(...(await inspect(page, path, width, testInfo)));
+	expect(problems).toEqual([]);
+});
+
+test('every signed-in page fits a phone and passes the accessibility scan', async ({ browser }, testInfo) => {
+	test.setTimeout(180_000);
+	const owner = newAccount('pages');
+	const page = await newDevice(browser);
+	await signUp(page, owner);
+	const slug = `pages-${Date.now().toString(36)}`;
+	await page.getByLabel('Name').fill('Pages Test Hosting');
+	await page.getByLabel('Slug').fill(slug);
+	await page.getByRole('button', { name: 'Create organization' }).click();
+	await expect(page).toHaveURL(new RegExp(`/orgs/${slug}$`));
+
+	const problems: string[] = [];
+	for (const width of WIDTHS) for (const path of signedInPages(slug)) problems.push(...(await inspect(page, path, width, testInfo)));
+	expect(problems).toEqual([]);
+});
+
+test('the admin outbox fits a phone and passes the accessibility scan', async ({ browser }, testInfo) => {
+	const page = await newDevice(browser);
+	await signUpOrSignInAdmin(page);
+	const problems: string[] = [];
+	for (const width of WIDTHS) problems.push(...(await inspect(page, '/admin/outbox', width, testInfo)));
+	expect(problems).toEqual([]);
+});
+
+test('a confirmation dialog is used by keyboard alone: focus is trapped, Escape cancels, Enter on the action confirms', async ({ browser }) => {
+	const owner = newAccount('keys');
+	const page = await newDevice(browser);
+	await signUp(page, owner);
+	await signIn(page, owner);
+	await page.goto('/settings/sessions');
+	// A second device gives "Sign out all other sessions" something to do.
+	const other = await newDevice(browser);
+	await signIn(other, owner);
+	await page.reload();
+
+	const trigger = page.getByRole('button', { name: 'Sign out all other sessions' });
+	await trigger.focus();
+	await page.keyboard.press('Enter');
+	const dialog = page.getByRole('alertdialog');
+	await expect(dialog).toBeVisible();
+	await expect(dialog).toHaveAccessibleName(/Sign out all other sessions/);
+
+	// Tab cycles inside the dialog only.
+	for (let i = 0; i < 4; i++) {
+		await page.keyboard.press('Tab');
+		expect(await dialog.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+	}
+
+	// Escape closes it, nothing happens, and focus returns to the button that opened it.
+	await page.keyboard.press('Escape');
+	await expect(dialog).toBeHidden();
+	await expect(trigger).toBeFocused();
+	await expect(page.getByTestId('session-row')).toHaveCount(2);
+
+	// Open again and confirm with the keyboard.
+	await page.keyboard.press('Enter');
+	await expect(dialog).toBeVisible();
+	await dialog.getByRole('button', { name: /Sign out/ }).last().focus();
+	await page.keyboard.press('Enter');
+	await expect(page.getByTestId('session-row')).toHaveCount(1);
+});
