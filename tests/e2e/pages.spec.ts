@@ -91,7 +91,6 @@ test('a confirmation dialog is used by keyboard alone: focus is trapped, Escape 
 	const owner = newAccount('keys');
 	const page = await newDevice(browser);
 	await signUp(page, owner);
-	await signIn(page, owner);
 	await page.goto('/settings/sessions');
 	// A second device gives "Sign out all other sessions" something to do.
 	const other = await newDevice(browser);
