@@ -7,6 +7,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { getAppContext } from '$lib/server/app-context';
 import type { AppConfig } from '$lib/server/config';
 import { authenticateRequest, SESSION_COOKIE } from '$lib/server/auth/authenticate';
+import { endedSessionReason } from '$lib/server/auth/session-endings';
 import { corsHeadersFor, isPreflight } from '$lib/server/http/cors';
 import { resolveClientIp } from '$lib/server/http/client-ip';
 import { errorJson } from '$lib/server/http/json';
@@ -41,10 +42,15 @@ export const handle: Handle = async ({ event, resolve }) => {
 		return new Response(null, { status: headers ? 204 : 403, headers: headers ?? {} });
 	}
 
-	event.locals.auth = await authenticateRequest(app, {
-		cookieToken: event.cookies.get(SESSION_COOKIE) ?? null,
-		authorization: event.request.headers.get('authorization')
-	});
+	const cookieToken = event.cookies.get(SESSION_COOKIE) ?? null;
+	event.locals.auth = await authenticateRequest(app, { cookieToken, authorization: event.request.headers.get('authorization') });
+	event.locals.signedOut = null;
+	if (!event.locals.auth && cookieToken && !isApi) {
+		// A page load with a cookie that no longer works: if it was ended on purpose elsewhere, the page
+		// guard sends the browser to /login with the reason; the dead cookie goes, so it is said once.
+		event.locals.signedOut = await endedSessionReason(app, cookieToken, app.clock.now());
+		if (event.locals.signedOut) event.cookies.delete(SESSION_COOKIE, { path: '/' });
+	}
 
 	// Cookies ride along on cross-site requests; a state change authenticated by a cookie must come
 	// from our own pages. Bearer-token requests carry their credential explicitly and are exempt.

@@ -119,7 +119,7 @@ test('a confirmation dialog is used by keyboard alone: focus is trapped, Escape 
 	// Open again and confirm with the keyboard.
 	await page.keyboard.press('Enter');
 	await expect(dialog).toBeVisible();
-	await dialog.getByRole('button', { name: /Sign out/ }).last().focus();
+	await dialog.getByRole('button', { name: 'Yes, sign them out' }).focus();
 	await page.keyboard.press('Enter');
 	await expect(page.getByTestId('session-row')).toHaveCount(1);
 });

@@ -32,7 +32,10 @@ test('add a key, see its ssh-keygen fingerprint, refuse it twice, delete it with
 	await signUp(page, newAccount('sshkeys'));
 	await page.getByRole('link', { name: 'SSH Keys' }).click();
 	await expect(page.getByRole('heading', { name: 'SSH Keys', level: 1 })).toBeVisible();
-	await expect(page.getByText('No SSH keys yet.')).toBeVisible();
+	// The empty state says what to do next, down to the command that makes a key.
+	const empty = page.getByTestId('ssh-keys-empty');
+	await expect(empty.getByRole('heading', { name: 'Add your first SSH key' })).toBeVisible();
+	await expect(empty).toContainText('ssh-keygen -t ed25519');
 
 	await addKey(page, 'Work Laptop', key.publicKey);
 	await expect(page.getByText('Added the key "Work Laptop".')).toBeVisible();
@@ -42,7 +45,8 @@ test('add a key, see its ssh-keygen fingerprint, refuse it twice, delete it with
 	await expect(rows).toContainText('Work Laptop');
 	await expect(rows).toContainText('Ed25519');
 	await expect(rows).toContainText('256 bits');
-	await expect(rows).toContainText('Last used: Never');
+	await expect(rows).toContainText('Never used');
+	await expect(rows).toContainText('Added just now');
 
 	// The same key again: 409, shown beside the key field; still one row.
 	await addKey(page, 'Work Laptop again', key.publicKey);
@@ -56,7 +60,31 @@ test('add a key, see its ssh-keygen fingerprint, refuse it twice, delete it with
 	await expect(page.getByText('The key was deleted.')).toBeVisible();
 	await expect(rows).toHaveCount(0);
 	await page.reload();
-	await expect(page.getByText('No SSH keys yet.')).toBeVisible();
+	await expect(page.getByTestId('ssh-keys-empty')).toBeVisible();
+});
+
+test('a private key pasted by mistake is refused and wiped from the field, the name kept', async ({ page }) => {
+	const key = generateKey('ed25519');
+	await signUp(page, newAccount('sshwipe'));
+	await page.goto('/settings/ssh-keys');
+	const keyField = page.getByLabel('Public key');
+	await addKey(page, 'Oops', key.privateKey);
+	await expect(keyField).toHaveAccessibleDescription(/^This is a private key; paste the public key \(the \.pub file\) instead/);
+	await expect(keyField).toHaveValue('');
+	await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Oops');
+	await expect(page.getByTestId('ssh-key-row')).toHaveCount(0);
+	expect(await page.content()).not.toContain('PRIVATE KEY');
+
+	// Any other refusal keeps the pasted text, so it can be looked at and fixed.
+	await addKey(page, 'Typo', 'ssh-ed25519 not-base64!');
+	await expect(keyField).toHaveAccessibleDescription(/^The key data is not valid base64/);
+	await expect(keyField).toHaveValue('ssh-ed25519 not-base64!');
+
+	// The cards fit a phone: the fingerprint wraps instead of widening the page.
+	await addKey(page, 'Phone test', key.publicKey);
+	await expect(page.getByTestId('ssh-key-row')).toHaveCount(1);
+	await page.setViewportSize({ width: 360, height: 800 });
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 });
 
 // Without JavaScript, so every message and refilled value comes from the server-rendered page.

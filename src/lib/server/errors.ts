@@ -23,12 +23,18 @@ export class AppError extends Error {
 	readonly code: ErrorCode;
 	/** Seconds a client should wait, for rate_limited. */
 	readonly retryAfterSeconds: number | undefined;
+	/**
+	 * A narrower stable code a client can act on (`last_owner`), sent as the REST `error` in place of
+	 * the generic one; the HTTP status still comes from `code`.
+	 */
+	readonly publicCode: string | undefined;
 
-	constructor(code: ErrorCode, message: string, options: { retryAfterSeconds?: number; cause?: unknown } = {}) {
+	constructor(code: ErrorCode, message: string, options: { retryAfterSeconds?: number; publicCode?: string; cause?: unknown } = {}) {
 		super(message, { cause: options.cause });
 		this.name = 'AppError';
 		this.code = code;
 		this.retryAfterSeconds = options.retryAfterSeconds;
+		this.publicCode = options.publicCode;
 	}
 }
 

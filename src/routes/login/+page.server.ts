@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/auth/authenticate';
 import { loginInput } from '$lib/server/auth/schemas';
+import { isSessionEndReason, SIGNED_OUT_NOTICES } from '$lib/server/auth/session-endings';
 import { loginBrowser } from '$lib/server/auth/service';
 import { failFrom, formValues, parseForm } from '$lib/server/pages/form';
 import { safeRedirectPath } from '$lib/server/pages/guard';
@@ -8,7 +9,9 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.auth) redirect(303, safeRedirectPath(url.searchParams.get('redirectTo')));
-	return { passwordReset: url.searchParams.has('reset') };
+	// The reason comes from the page guard's redirect, or from this very request's dead cookie.
+	const signedOut = url.searchParams.get('signedOut') ?? locals.signedOut;
+	return { passwordReset: url.searchParams.has('reset'), signedOutNotice: isSessionEndReason(signedOut) ? SIGNED_OUT_NOTICES[signedOut] : null };
 };
 
 export const actions: Actions = {

@@ -41,7 +41,18 @@ const SUMMARIES: Record<string, string> = {
 	'user.password_reset': 'Reset the password',
 	'ssh_key.added': 'Added an SSH key',
 	'ssh_key.imported': 'Imported SSH keys from GitHub',
-	'ssh_key.removed': 'Removed an SSH key'
+	'ssh_key.removed': 'Removed an SSH key',
+	'user.name_changed': 'Changed the name',
+	'user.email_change_requested': 'Asked to change the email address',
+	'user.email_change_cancelled': 'Cancelled an email address change',
+	'user.email_changed': 'Changed the email address',
+	'user.deleted': 'Deleted the account'
+};
+
+const REAUTH_PURPOSES: Record<string, string> = {
+	password_change: 'change the password',
+	email_change: 'change the email address',
+	account_deletion: 'delete the account'
 };
 
 function text(value: unknown): string | null {
@@ -50,7 +61,10 @@ function text(value: unknown): string | null {
 
 export function summarise(action: string, metadata: Record<string, unknown>): string {
 	if (action === 'auth.login') return metadata.kind === 'api' ? 'Signed in (API)' : 'Signed in';
-	if (action === 'auth.reauth_failed' && metadata.purpose === 'password_change') return 'Wrong current password given to change the password';
+	const purpose = REAUTH_PURPOSES[String(metadata.purpose)];
+	if (action === 'auth.reauth_failed' && purpose) return `Wrong current password given to ${purpose}`;
+	if (action === 'user.email_change_requested' && text(metadata.newEmail)) return `Asked to change the email address to ${metadata.newEmail}`;
+	if (action === 'user.email_changed' && text(metadata.newEmail)) return `Changed the email address to ${metadata.newEmail}`;
 	if (action === 'session.revoked') {
 		if (metadata.reason === 'refresh_token_reuse') return 'Session ended: a used refresh token came back';
 		const session = (metadata.session ?? {}) as Record<string, unknown>;

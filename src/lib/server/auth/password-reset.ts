@@ -17,6 +17,7 @@ import { AppError } from '../errors';
 import { enforceAuthRateLimit } from '../ratelimit/limiter';
 import { hashPassword } from './password';
 import type { PasswordResetInput } from './schemas';
+import { endSessions } from './session-endings';
 import { generateSecureRandomString, hashSecret } from './tokens';
 import type { RequestMeta } from './types';
 import { findUserByEmail } from './users';
@@ -69,7 +70,7 @@ export async function resetPassword(app: AppContext, input: PasswordResetInput, 
 			.where(eq(users.id, consumed.userId))
 			.returning();
 		await tx.update(passwordResetTokens).set({ usedAt: now }).where(and(eq(passwordResetTokens.userId, consumed.userId), isNull(passwordResetTokens.usedAt)));
-		const ended = await tx.delete(sessions).where(eq(sessions.userId, consumed.userId)).returning({ id: sessions.id });
+		const ended = await endSessions(tx, eq(sessions.userId, consumed.userId), 'password_reset', now);
 		await appendAccountAudit(tx, { actor: { userId: user!.id, email: user!.email }, action: 'user.password_reset', metadata: { endedSessions: ended.length }, ipAddress: meta.ipAddress, userAgent: meta.userAgent }, now);
 	});
 }

@@ -19,7 +19,7 @@ import { checkPassword } from './password';
 import type { RequestMeta } from './types';
 import { findUserById, upgradePasswordHash } from './users';
 
-export type ReauthPurpose = 'password_change';
+export type ReauthPurpose = 'password_change' | 'email_change' | 'account_deletion';
 
 export type ReauthOptions = {
 	purpose: ReauthPurpose;

@@ -44,7 +44,7 @@ export const passwordSchema = z
  * is just wrong, whatever its shape, and one set before a rule existed must still be accepted.
  * auth/password normalises it (and tries the form as typed for hashes made before normalisation).
  */
-const presentedPasswordSchema = (required: string) =>
+export const presentedPasswordSchema = (required: string) =>
 	z.string({ error: required }).min(1, required).max(PASSWORD_MAX_LENGTH, 'Password is too long');
 
 export const nameSchema = z

@@ -23,6 +23,7 @@ import { signAccessToken } from './jwt';
 import { checkPassword, hashPassword } from './password';
 import { verifyReauthentication } from './reauth';
 import type { ChangePasswordInput, LoginInput, SignupInput } from './schemas';
+import { endSessions } from './session-endings';
 import { createApiSession, createBrowserSession, deleteSession, rotateRefreshToken } from './session-store';
 import type { AuthState, AuthUser, RequestMeta } from './types';
 import { hashSecret } from './tokens';
@@ -143,10 +144,7 @@ export async function changePassword(app: AppContext, auth: AuthState, input: Ch
 	const passwordHash = await hashPassword(input.newPassword);
 	return app.db.transaction(async (tx) => {
 		await tx.update(users).set({ passwordHash, passwordChangedAt: now, updatedAt: now }).where(eq(users.id, user.id));
-		const ended = await tx
-			.delete(sessions)
-			.where(and(eq(sessions.userId, user.id), ne(sessions.id, auth.session.id)))
-			.returning({ id: sessions.id });
+		const ended = await endSessions(tx, and(eq(sessions.userId, user.id), ne(sessions.id, auth.session.id)), 'password_changed', now);
 		await appendAccountAudit(tx, { actor: { userId: user.id, email: user.email }, action: 'user.password_changed', metadata: { endedSessions: ended.length }, ...auditMeta(meta) }, now);
 		return { endedSessions: ended.length };
 	});

@@ -43,7 +43,7 @@ function fromAppError(err: AppError): Response {
 		const retryAfter = Math.max(1, Math.ceil(err.retryAfterSeconds ?? 60));
 		return json({ error: err.code, message: err.message, retryAfter }, status, { 'retry-after': String(retryAfter) });
 	}
-	return errorJson(err.code, err.message, status);
+	return errorJson(err.publicCode ?? err.code, err.message, status);
 }
 
 /** The one mapper from anything thrown in a REST handler to the public error shape. */

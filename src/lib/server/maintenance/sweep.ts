@@ -4,7 +4,8 @@
  * Policy: every MAINTENANCE_INTERVAL_MS (and once at start) delete
  * - sessions past their hard end, and browser sessions idle longer than SESSION_IDLE_TIMEOUT_SECONDS
  *   (the same rule as a session found expired on use, auth/session-store);
- * - password-reset tokens past their expiry, used or not;
+ * - password-reset tokens past their expiry, used or not, and email-change links past theirs;
+ * - the reasons kept for ended browser sessions (auth/session-endings) once those would have expired;
  * - rate-limit windows older than the previous one (the limiter never reads them again);
  * - sign-in and re-authentication failure streaks older than the back-off's reset age.
  * `now` comes from the injected clock. A failing sweep is logged and retried at the next tick; the
@@ -14,14 +15,22 @@ import { and, lt, lte, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../app-context';
 import { deleteExpiredSessions } from '../auth/session-store';
 import { addSeconds } from '../clock';
-import { authFailures, passwordResetTokens, rateLimitBuckets } from '../db/schema';
+import { deleteExpiredSessionEndings } from '../auth/session-endings';
+import { authFailures, emailChangeRequests, passwordResetTokens, rateLimitBuckets } from '../db/schema';
 import { logger } from '../logger';
 import { STREAK_RESET_SECONDS } from '../ratelimit/backoff';
 import { WINDOW_MS } from '../ratelimit/limiter';
 
 export const MAINTENANCE_INTERVAL_MS = 10 * 60_000;
 
-export type SweepResult = { sessions: number; passwordResetTokens: number; rateLimitBuckets: number; authFailures: number };
+export type SweepResult = {
+	sessions: number;
+	passwordResetTokens: number;
+	emailChangeRequests: number;
+	endedSessions: number;
+	rateLimitBuckets: number;
+	authFailures: number;
+};
 
 type SweepDeps = Pick<AppContext, 'db' | 'clock' | 'config'>;
 
@@ -29,6 +38,8 @@ export async function sweepExpired(app: SweepDeps): Promise<SweepResult> {
 	const now = app.clock.now();
 	const sessions = await deleteExpiredSessions(app, app.db, now);
 	const tokens = await app.db.delete(passwordResetTokens).where(lte(passwordResetTokens.expiresAt, now)).returning({ id: passwordResetTokens.id });
+	const emailChanges = await app.db.delete(emailChangeRequests).where(lte(emailChangeRequests.expiresAt, now)).returning({ userId: emailChangeRequests.userId });
+	const endedSessions = await deleteExpiredSessionEndings(app.db, now);
 	const currentWindowMs = Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS;
 	const buckets = await app.db
 		.delete(rateLimitBuckets)
@@ -38,7 +49,14 @@ export async function sweepExpired(app: SweepDeps): Promise<SweepResult> {
 		.delete(authFailures)
 		.where(and(lt(authFailures.lastFailureAt, addSeconds(now, -STREAK_RESET_SECONDS)), or(sql`${authFailures.blockedUntil} is null`, lte(authFailures.blockedUntil, now))))
 		.returning({ key: authFailures.key });
-	return { sessions, passwordResetTokens: tokens.length, rateLimitBuckets: buckets.length, authFailures: failures.length };
+	return {
+		sessions,
+		passwordResetTokens: tokens.length,
+		emailChangeRequests: emailChanges.length,
+		endedSessions,
+		rateLimitBuckets: buckets.length,
+		authFailures: failures.length
+	};
 }
 
 export type RunningMaintenance = { stop(): Promise<void> };

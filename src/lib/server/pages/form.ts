@@ -8,9 +8,13 @@ import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { z } from 'zod';
 import { httpStatusOf, isAppError, type AppError } from '../errors';
+import { looksLikePrivateKey } from '../ssh-keys/parse';
 
-/** `action` names which of several forms on a page failed, so only that one shows the message. */
-export type FormFailure = { message: string; field?: string; action?: string; values?: Record<string, string> };
+/**
+ * `action` names which of several forms on a page failed, so only that one shows the message;
+ * `clear` names fields the page must empty (a private key pasted by mistake must not stay on screen).
+ */
+export type FormFailure = { message: string; field?: string; action?: string; values?: Record<string, string>; clear?: string[] };
 
 type Parsed<T> = { ok: true; data: T } | { ok: false; failure: ReturnType<typeof fail<FormFailure>> };
 
@@ -30,7 +34,8 @@ const SECRET_FIELDS = /password|token|publicKey/i;
 function echoable(values: Record<string, unknown>): Record<string, string> {
 	const out: Record<string, string> = {};
 	for (const [key, value] of Object.entries(values)) {
-		if (typeof value === 'string' && !SECRET_FIELDS.test(key)) out[key] = value;
+		// A private key pasted into any field (the name, say) is not sent back either.
+		if (typeof value === 'string' && !SECRET_FIELDS.test(key) && !looksLikePrivateKey(value)) out[key] = value;
 	}
 	return out;
 }
@@ -74,19 +79,20 @@ function splitFieldPrefix(text: string): { field?: string; message: string } {
  * Maps a failure of a service or a tRPC caller to fail(). `field` says which input the message
  * belongs beside when the service's answer is about one field (e.g. the current password).
  */
-export function failFrom(err: unknown, options: { field?: string; action?: string; values?: Record<string, unknown> } = {}) {
+export function failFrom(err: unknown, options: { field?: string; action?: string; values?: Record<string, unknown>; clear?: string[] } = {}) {
 	const values = options.values ? echoable(options.values) : undefined;
+	const clear = options.clear;
 	const appError = isAppError(err) ? err : err instanceof TRPCError && isAppError(err.cause) ? err.cause : null;
 	if (appError) {
 		if (appError.code === 'unauthorized') redirect(303, '/login');
 		const { field, message } = splitFieldPrefix(messageOf(appError));
-		return fail(httpStatusOf(appError.code), { message, field: field ?? options.field, action: options.action, values });
+		return fail(httpStatusOf(appError.code), { message, field: field ?? options.field, action: options.action, values, clear });
 	}
 	if (err instanceof TRPCError && err.code !== 'INTERNAL_SERVER_ERROR') {
 		if (err.code === 'UNAUTHORIZED') redirect(303, '/login');
 		// A tRPC input-validation message is a JSON dump of zod issues; never show that raw.
 		const message = err.code === 'BAD_REQUEST' && err.message.startsWith('[') ? 'Invalid input' : err.message;
-		return fail(getHTTPStatusCodeFromError(err), { message, field: options.field, action: options.action, values });
+		return fail(getHTTPStatusCodeFromError(err), { message, field: options.field, action: options.action, values, clear });
 	}
 	throw err;
 }

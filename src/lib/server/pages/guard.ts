@@ -9,7 +9,9 @@ export function requireAuth(locals: App.Locals, url: URL): AuthState {
 	if (!locals.auth) {
 		// Action URLs carry "?/name"; coming back to them after sign-in would re-post nothing useful.
 		const back = url.search.startsWith('?/') ? url.pathname : url.pathname + url.search;
-		redirect(303, `/login?redirectTo=${encodeURIComponent(back)}`);
+		// A session ended elsewhere on purpose says why on the sign-in page (auth/session-endings).
+		const why = locals.signedOut ? `&signedOut=${locals.signedOut}` : '';
+		redirect(303, `/login?redirectTo=${encodeURIComponent(back)}${why}`);
 	}
 	return locals.auth;
 }

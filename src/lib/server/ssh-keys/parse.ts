@@ -103,6 +103,11 @@ function decodeBase64(text: string): Buffer {
 	return bytes;
 }
 
+/** Whether text holds a private key (pasted by mistake): such text is never stored, logged or echoed. */
+export function looksLikePrivateKey(text: string): boolean {
+	return PRIVATE_KEY_PATTERN.test(text);
+}
+
 export function parsePublicKey(input: string, options: ParseOptions): ParsedPublicKey {
 	// Checked first, over the whole input, so no later message or log line can carry any of it.
 	if (PRIVATE_KEY_PATTERN.test(input)) refuse(KEY_MESSAGES.privateKey);

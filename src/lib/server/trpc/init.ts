@@ -43,7 +43,7 @@ const t = initTRPC
 	.create({
 		transformer: superjson,
 		errorFormatter({ shape, error }) {
-			const appCode = isAppError(error.cause) ? error.cause.code : undefined;
+			const appCode = isAppError(error.cause) ? (error.cause.publicCode ?? error.cause.code) : undefined;
 			return { ...shape, message: publicTrpcMessage(error), data: { ...shape.data, appCode, stack: undefined } };
 		}
 	});

@@ -1,4 +1,5 @@
 import { createCallerFactory, router } from './init';
+import { accountRouter } from './routers/account';
 import { adminRouter } from './routers/admin';
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
@@ -13,6 +14,7 @@ import { sshKeysRouter } from './routers/ssh-keys';
 
 export const appRouter = router({
 	auth: authRouter,
+	account: accountRouter,
 	sessions: sessionsRouter,
 	securityLog: securityLogRouter,
 	orgs: orgsRouter,

@@ -8,3 +8,4 @@ export * from './ssh-keys';
 export * from './instances';
 export * from './gateway';
 export * from './invitations';
+export * from './account';

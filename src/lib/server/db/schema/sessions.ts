@@ -33,3 +33,28 @@ export const sessions = pgTable(
 );
 
 export type Session = typeof sessions.$inferSelect;
+
+export const SESSION_END_REASONS = ['revoked', 'password_changed', 'password_reset', 'account_deleted'] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+
+/**
+ * Browser sessions that someone ended on purpose (revoked from another device, a password change or
+ * reset, the account's deletion), kept only so the browser still holding the cookie can be told why
+ * it was signed out. No user id: the row outlives a deleted account and names nobody. The cookie's
+ * secret hash is kept so only the holder of that very cookie hears the reason. Deleted by the sweep
+ * once the session would have expired anyway.
+ */
+export const endedSessions = pgTable(
+	'ended_sessions',
+	{
+		/** The ended session's id (the first half of its cookie). */
+		id: text('id').primaryKey(),
+		/** Hex SHA-256 of the ended session's cookie secret. */
+		secretHash: text('secret_hash').notNull(),
+		reason: text('reason', { enum: SESSION_END_REASONS }).notNull(),
+		endedAt: timestamp('ended_at', { withTimezone: true }).notNull(),
+		/** The ended session's own hard end. */
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull()
+	},
+	(t) => [index('ended_sessions_expires_idx').on(t.expiresAt)]
+);

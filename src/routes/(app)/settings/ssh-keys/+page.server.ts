@@ -1,3 +1,4 @@
+import { looksLikePrivateKey } from '$lib/server/ssh-keys/parse';
 import { addSshKeyInput, deleteSshKeyInput, importGithubInput } from '$lib/server/ssh-keys/schemas';
 import { failFrom, formValues, parseForm } from '$lib/server/pages/form';
 import { requireAuth } from '$lib/server/pages/guard';
@@ -6,21 +7,27 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	requireAuth(locals, url);
-	return { keys: await callerFor(locals).sshKeys.list(), minRsaBits: locals.app.config.sshKeyMinRsaBits };
+	return { keys: await callerFor(locals).sshKeys.list(), minRsaBits: locals.app.config.sshKeyMinRsaBits, now: new Date() };
 };
 
 export const actions: Actions = {
 	add: async ({ request, locals, url }) => {
 		requireAuth(locals, url);
 		const values = formValues(await request.formData());
+		// A private key pasted by mistake is never sent back (form.ts), and the page empties the field too,
+		// so it does not stay on screen after the refusal.
+		const clear = looksLikePrivateKey(values.publicKey ?? '') ? ['publicKey'] : undefined;
 		const parsed = parseForm(addSshKeyInput, values, 'add');
-		if (!parsed.ok) return parsed.failure;
+		if (!parsed.ok) {
+			parsed.failure.data.clear = clear;
+			return parsed.failure;
+		}
 		try {
 			const key = await callerFor(locals).sshKeys.add(parsed.data);
 			return { action: 'add' as const, notice: `Added the key "${key.name}".` };
 		} catch (err) {
 			// "name: ..." goes beside the name; everything else (format, 409 duplicate) is about the key.
-			return failFrom(err, { action: 'add', field: 'publicKey', values });
+			return failFrom(err, { action: 'add', field: 'publicKey', values, clear });
 		}
 	},
 	delete: async ({ request, locals, url }) => {
