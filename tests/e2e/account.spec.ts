@@ -8,8 +8,8 @@ test('changing the password signs out the other device and keeps this one', asyn
 	await signUp(deviceA, account);
 	await signIn(deviceB, account);
 
-	await deviceA.goto('/settings/account');
-	await expect(deviceA.getByText(account.email)).toBeVisible();
+	await deviceA.goto('/settings/security');
+	await expect(deviceA.getByRole('heading', { name: 'Password' })).toBeVisible();
 
 	// A wrong current password is reported beside that field.
 	await deviceA.getByLabel('Current password').fill('wrong-password-1');
@@ -23,11 +23,11 @@ test('changing the password signs out the other device and keeps this one', asyn
 	await deviceA.getByRole('button', { name: 'Change password' }).click();
 	await expect(deviceA.getByText('Your password was changed. 1 other session was signed out.')).toBeVisible();
 
-	await deviceB.getByRole('link', { name: 'Account' }).click();
+	await deviceB.getByRole('link', { name: 'Settings', exact: true }).click();
 	await expect(deviceB).toHaveURL(/\/login/);
 
 	await deviceA.reload();
-	await expect(deviceA).toHaveURL(/\/settings\/account$/);
+	await expect(deviceA).toHaveURL(/\/settings\/security$/);
 
 	await signIn(deviceB, { email: account.email, password: newPassword });
 });
@@ -36,7 +36,7 @@ test('repeated wrong current passwords are refused for a while, with the wait in
 	const account = newAccount('reauth');
 	const page = await newDevice(browser);
 	await signUp(page, account);
-	await page.goto('/settings/account');
+	await page.goto('/settings/security');
 	const submit = async (currentPassword: string) => {
 		await page.getByLabel('Current password').fill(currentPassword);
 		await page.getByLabel('New password').fill(`${account.password}-x2`);

@@ -48,12 +48,12 @@ test('signed-out visitors are sent to /login and come back after signing in', as
 	await signUp(page, account);
 	await signOut(page);
 
-	await page.goto('/settings/account');
-	await expect(page).toHaveURL(/\/login\?redirectTo=%2Fsettings%2Faccount$/);
+	await page.goto('/settings/security');
+	await expect(page).toHaveURL(/\/login\?redirectTo=%2Fsettings%2Fsecurity$/);
 	await page.getByLabel('Email').fill(account.email);
 	await page.getByLabel('Password').fill(account.password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
-	await expect(page).toHaveURL(/\/settings\/account$/);
+	await expect(page).toHaveURL(/\/settings\/security$/);
 
 	// An off-site redirectTo is ignored.
 	await signOut(page);

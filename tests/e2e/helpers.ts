@@ -3,7 +3,7 @@
  * set) and the sign-up / sign-in / sign-out steps driven through the real pages.
  */
 import { randomBytes } from 'node:crypto';
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type Browser, type Locator, type Page } from '@playwright/test';
 
 /**
  * Sign-up and sign-in each run Argon2id (19 MiB, 2 passes) and the first request of a fresh server
@@ -66,4 +66,17 @@ export async function signUpOrSignInAdmin(page: Page): Promise<void> {
 export async function newDevice(browser: Browser): Promise<Page> {
 	const context = await browser.newContext();
 	return context.newPage();
+}
+
+/**
+ * Clicks a destructive button inside `scope` and confirms in the dialog it opens. The dialog is
+ * rendered at the end of the page (a portal), so it is found on the page, not inside `scope`.
+ */
+export async function confirmAction(scope: Page | Locator, label: string, confirmLabel: string): Promise<void> {
+	await scope.getByRole('button', { name: label, exact: true }).click();
+	const page = 'page' in scope ? scope.page() : scope;
+	const dialog = page.getByRole('alertdialog');
+	await expect(dialog).toBeVisible();
+	await dialog.getByRole('button', { name: confirmLabel, exact: true }).click();
+	await expect(dialog).toBeHidden();
 }

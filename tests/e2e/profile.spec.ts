@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { fillSignIn, newAccount, newDevice, signIn, signUp, signUpOrSignInAdmin, type Account } from './helpers';
+import { fillSignIn, newAccount, newDevice, signIn, signUp, signUpOrSignInAdmin, type Account, confirmAction } from './helpers';
 
 /** The newest outbox mail to `to` that holds `text`, read on the admin's page (the mail goes out during the request). */
 async function mailTo(admin: Page, to: string, text: string) {
@@ -112,8 +112,7 @@ test('delete the account: refused while the last owner of an org, then signed ou
 	await expect(danger.getByTestId('last-owner')).toContainText(`You are the last owner of ${orgName}.`);
 	const deleteIt = async () => {
 		await danger.getByLabel('Current password').fill(account.password);
-		await danger.locator('summary', { hasText: 'Delete account' }).click();
-		await danger.getByRole('button', { name: 'Yes, delete my account' }).click();
+		await confirmAction(danger, 'Delete account', 'Yes, delete my account');
 	};
 	await deleteIt();
 	await expect(danger.getByRole('alert').filter({ hasText: 'Transfer' })).toHaveText(`Transfer ownership of ${orgName} or delete it first: you are its last owner.`);

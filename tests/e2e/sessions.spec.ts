@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { newAccount, newDevice, signIn, signUp } from './helpers';
+import { newAccount, newDevice, signIn, signUp, confirmAction } from './helpers';
 
 test('two devices see each other in Sessions, and a revoked device is signed out', async ({ browser }) => {
 	const account = newAccount('sessions');
@@ -21,14 +21,13 @@ test('two devices see each other in Sessions, and a revoked device is signed out
 	await expect(rows.first()).toContainText('just now');
 
 	const other = rows.filter({ hasNotText: 'This device' });
-	await other.locator('summary', { hasText: 'Revoke' }).click();
-	await other.getByRole('button', { name: 'Yes, revoke' }).click();
+	await confirmAction(other, 'Revoke', 'Yes, revoke');
 	await expect(deviceA.getByText('The session was signed out.')).toBeVisible();
 	await expect(rows).toHaveCount(1);
 	await expect(rows).toContainText('This device');
 
 	// Device B's very next navigation finds its session gone, and says why, once.
-	await deviceB.getByRole('link', { name: 'Sessions' }).click();
+	await deviceB.getByRole('link', { name: 'Settings', exact: true }).click();
 	await expect(deviceB).toHaveURL(/\/login/);
 	await expect(deviceB.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 	await expect(deviceB.getByRole('status')).toHaveText('You were signed out from another device.');
@@ -51,8 +50,7 @@ test('"Sign out all other sessions" ends every other device but this one', async
 
 	await deviceA.goto('/settings/sessions');
 	await expect(deviceA.getByTestId('session-row')).toHaveCount(3);
-	await deviceA.locator('summary', { hasText: 'Sign out all other sessions' }).click();
-	await deviceA.getByRole('button', { name: 'Yes, sign them out' }).click();
+	await confirmAction(deviceA, 'Sign out all other sessions', 'Yes, sign them out');
 	await expect(deviceA.getByText('Signed out 2 other sessions.')).toBeVisible();
 	await expect(deviceA.getByTestId('session-row')).toHaveCount(1);
 

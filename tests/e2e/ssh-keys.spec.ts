@@ -30,8 +30,9 @@ async function addKey(page: Page, name: string, publicKey: string) {
 test('add a key, see its ssh-keygen fingerprint, refuse it twice, delete it with confirmation', async ({ page }) => {
 	const key = generateKey('ed25519');
 	await signUp(page, newAccount('sshkeys'));
-	await page.getByRole('link', { name: 'SSH Keys' }).click();
-	await expect(page.getByRole('heading', { name: 'SSH Keys', level: 1 })).toBeVisible();
+	await page.getByRole('link', { name: 'Settings', exact: true }).click();
+	await page.getByRole('link', { name: 'SSH keys' }).click();
+	await expect(page.getByRole('heading', { name: 'SSH keys', level: 1 })).toBeVisible();
 	// The empty state says what to do next, down to the command that makes a key.
 	const empty = page.getByTestId('ssh-keys-empty');
 	await expect(empty.getByRole('heading', { name: 'Add your first SSH key' })).toBeVisible();
@@ -54,9 +55,9 @@ test('add a key, see its ssh-keygen fingerprint, refuse it twice, delete it with
 	await expect(rows).toHaveCount(1);
 
 	// Delete asks first; only the confirming button deletes.
-	await rows.locator('summary', { hasText: 'Delete' }).click();
-	await expect(rows).toContainText('Delete "Work Laptop"?');
-	await rows.getByRole('button', { name: 'Yes, delete' }).click();
+	await rows.getByRole('button', { name: 'Delete', exact: true }).click();
+	await expect(page.getByRole('alertdialog')).toContainText('Delete "Work Laptop"?');
+	await page.getByRole('alertdialog').getByRole('button', { name: 'Yes, delete' }).click();
 	await expect(page.getByText('The key was deleted.')).toBeVisible();
 	await expect(rows).toHaveCount(0);
 	await page.reload();
