@@ -8,7 +8,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.auth) redirect(303, safeRedirectPath(url.searchParams.get('redirectTo')));
-	return { passwordReset: url.searchParams.has('reset') };
+	return { passwordReset: url.searchParams.has('reset'), appOrigin: url.origin };
 };
 
 export const actions: Actions = {
