@@ -21,9 +21,14 @@ const config = {
 				'object-src': ['none']
 			}
 		},
-		// Our hooks enforce the origin check for every cookie-authenticated state-changing request
-		// (JSON and tRPC included), which is stricter than the built-in form-only check.
-		csrf: { trustedOrigins: [] }
+		// SvelteKit's form CSRF check is off ('*' is its documented switch) because hooks.server.ts runs the
+		// same rule (src/lib/server/http/form-origin.ts) and answers a person with a page saying where the
+		// server really is, instead of a bare 403. The hooks also refuse every cookie-authenticated
+		// cross-origin state change (JSON and tRPC included), which the built-in check never covered.
+		csrf: { trustedOrigins: ['*'] },
+		// Root-relative asset URLs: that refusal page is served at the refused form's own URL (say
+		// /orgs/acme/members), where "./_app/..." would point into that path. oCore is always served at /.
+		paths: { relative: false }
 	}
 };
 

@@ -3,6 +3,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
 	plugins: [sveltekit()],
+	build: {
+		rolldownOptions: {
+			// Rolldown's [PLUGIN_TIMINGS] report (which plugin callbacks were slow) is a profiling aid, printed
+			// as a warning after every build; it says nothing about the output. Warnings and errors still show.
+			checks: { bundlerTimings: false }
+		}
+	},
 	test: {
 		testTimeout: 30_000,
 		hookTimeout: 120_000,

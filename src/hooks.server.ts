@@ -1,5 +1,6 @@
 /**
- * Every request passes here: CORS for the API, the cross-origin refusal for cookie-authenticated
+ * Every request passes here: CORS for the API, the refusal of cross-site form posts (with a page that
+ * says where the server really is), the cross-origin refusal for cookie-authenticated
  * state-changing requests, authentication (cookie or Bearer JWT, always re-checked against the
  * session row), and security headers on every response.
  */
@@ -10,6 +11,7 @@ import { authenticateRequest, SESSION_COOKIE } from '$lib/server/auth/authentica
 import { endedSessionReason } from '$lib/server/auth/session-endings';
 import { corsHeadersFor, isPreflight } from '$lib/server/http/cors';
 import { resolveClientIp } from '$lib/server/http/client-ip';
+import { isCrossSiteFormPost, refuseCrossSiteFormPost } from '$lib/server/http/form-origin';
 import { errorJson } from '$lib/server/http/json';
 import { isMalformedPath, MALFORMED_URL_MESSAGE } from '$lib/server/http/malformed-url';
 import { isSafeMethod, isSameOrigin } from '$lib/server/http/origin-check';
@@ -40,6 +42,12 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (isApi && isPreflight(event.request)) {
 		const headers = corsHeadersFor(origin, config.allowedOrigins);
 		return new Response(null, { status: headers ? 204 : 403, headers: headers ?? {} });
+	}
+
+	// SvelteKit's own form CSRF check is off (svelte.config.js): this one refuses the same requests, and says why.
+	if (isCrossSiteFormPost(event.request, event.url.origin)) {
+		const refused = await refuseCrossSiteFormPost(event, app.clock.now().getTime());
+		return withHeaders(refused, isApi ? origin : null, config);
 	}
 
 	const cookieToken = event.cookies.get(SESSION_COOKIE) ?? null;

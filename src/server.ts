@@ -9,10 +9,13 @@ import { pathToFileURL } from 'node:url';
 import { nativeSshCrypto } from '../ssh-gateway/ssh/crypto-binding';
 import { startGateway, type RunningGateway } from '../ssh-gateway/start';
 import { getAppContext } from './lib/server/app-context';
+import { hasAnyAccount } from './lib/server/auth/service';
 import { ConfigError, loadConfig } from './lib/server/config';
 import { ADAPTER_BODY_SIZE_LIMIT, frontRequest } from './lib/server/http/node-front';
 import { logger } from './lib/server/logger';
 import { startMaintenance } from './lib/server/maintenance/sweep';
+import { describeDatabase, formatBanner } from './lib/server/startup/banner';
+import { APP_VERSION } from './lib/server/version';
 
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
@@ -51,10 +54,18 @@ async function main() {
 	// socket at the moment the server closed it, and get a reset instead of an answer.
 	server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
 	server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
-	server.listen(config.port, config.host, () => {
-		const address = server.address();
-		const port = typeof address === 'object' && address ? address.port : config.port;
-		logger.info('oCore listening', { url: `http://${config.host}:${port}`, database: app.dbHandle.driver, appUrl: config.appUrl.origin });
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(config.port, config.host, () => resolve());
+	});
+	const address = server.address();
+	const port = typeof address === 'object' && address ? address.port : config.port;
+	logger.info('oCore listening', {
+		url: `http://${config.host}:${port}`,
+		database: app.dbHandle.driver,
+		appUrl: config.appUrl.origin,
+		migrationsApplied: app.migrations.applied,
+		migrationsTotal: app.migrations.total
 	});
 
 	let gateway: RunningGateway | undefined;
@@ -64,6 +75,21 @@ async function main() {
 		app.sshGatewayListening(gateway.port);
 		logger.info('SSH gateway listening', { host: config.sshHost, port: gateway.port, crypto: nativeSshCrypto() ? 'native' : 'javascript' });
 	}
+
+	const banner = formatBanner(
+		{
+			version: APP_VERSION,
+			appUrl: config.appUrl.origin,
+			listening: { host: config.host, port },
+			ssh: gateway ? { host: config.sshHost, port: gateway.port, nativeCrypto: nativeSshCrypto() } : null,
+			database: describeDatabase(config),
+			migrations: app.migrations,
+			noAccountYet: !(await hasAnyAccount(app.db)),
+			adminEmails: config.adminEmails
+		},
+		{ bold: process.stdout.isTTY === true && !process.env.NO_COLOR }
+	);
+	process.stdout.write(`\n${banner}\n`);
 
 	const shutdown = (signal: string) => {
 		logger.info('shutting down', { signal });

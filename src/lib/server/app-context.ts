@@ -12,7 +12,7 @@ import { createDockerodeBackend } from './containers/dockerode-backend';
 import { systemClock, type Clock } from './clock';
 import { loadConfig, type AppConfig } from './config';
 import { openDatabase, type Database, type DatabaseHandle } from './db/client';
-import { runMigrations } from './db/migrate';
+import { runMigrations, type MigrationReport } from './db/migrate';
 import { createJobQueue, type JobQueue } from './jobs/queue';
 import { createMailer, type Mailer } from './mail/mailer';
 
@@ -20,6 +20,8 @@ export type AppContext = {
 	config: AppConfig;
 	db: Database;
 	dbHandle: DatabaseHandle;
+	/** What opening the database did: migrations applied now, out of how many (the start-up banner says it). */
+	migrations: MigrationReport;
 	clock: Clock;
 	mailer: Mailer;
 	/** Docker engines, reached per server (socket, TLS or SSH); made once, clients cached inside. */
@@ -51,7 +53,7 @@ export async function createAppContext(options: CreateAppContextOptions): Promis
 		databaseUrl: config.databaseUrl,
 		pgliteDir: options.inMemory ? undefined : path.join(config.dataDir, 'pglite')
 	});
-	await runMigrations(dbHandle, config.migrationsDir);
+	const migrations = await runMigrations(dbHandle, config.migrationsDir);
 	const clock = options.clock ?? systemClock;
 	const mailer = createMailer(config, dbHandle.db);
 	let boundSshPort: number | undefined;
@@ -59,6 +61,7 @@ export async function createAppContext(options: CreateAppContextOptions): Promis
 		config,
 		db: dbHandle.db,
 		dbHandle,
+		migrations,
 		clock,
 		mailer,
 		containers: options.containers ?? createDockerodeBackend({ allowPrivateHosts: config.dockerAllowPrivateHosts }),

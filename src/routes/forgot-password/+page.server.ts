@@ -1,7 +1,10 @@
 import { passwordResetRequestInput } from '$lib/server/auth/schemas';
 import { requestPasswordReset } from '$lib/server/auth/password-reset';
 import { failFrom, formValues, parseForm } from '$lib/server/pages/form';
-import type { Actions } from './$types';
+import type { Actions, PageServerLoad } from './$types';
+
+// The origin forms must come from: APP_URL's in production (adapter-node's ORIGIN), the address bar's under vite dev.
+export const load: PageServerLoad = ({ url }) => ({ appOrigin: url.origin });
 
 export const actions: Actions = {
 	default: async ({ request, locals }) => {

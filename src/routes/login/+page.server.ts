@@ -11,7 +11,11 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.auth) redirect(303, safeRedirectPath(url.searchParams.get('redirectTo')));
 	// The reason comes from the page guard's redirect, or from this very request's dead cookie.
 	const signedOut = url.searchParams.get('signedOut') ?? locals.signedOut;
-	return { passwordReset: url.searchParams.has('reset'), signedOutNotice: isSessionEndReason(signedOut) ? SIGNED_OUT_NOTICES[signedOut] : null };
+	return {
+		passwordReset: url.searchParams.has('reset'),
+		appOrigin: url.origin,
+		signedOutNotice: isSessionEndReason(signedOut) ? SIGNED_OUT_NOTICES[signedOut] : null
+	};
 };
 
 export const actions: Actions = {

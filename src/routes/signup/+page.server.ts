@@ -10,7 +10,12 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.auth) redirect(303, '/dashboard');
 	// An invitation mail links here with the invited address filled in, and the invitation to go back to.
 	const redirectTo = safeRedirectPath(url.searchParams.get('redirectTo'));
-	return { email: url.searchParams.get('email') ?? '', redirectTo, invited: redirectTo.startsWith('/invitations') };
+	return {
+		email: url.searchParams.get('email') ?? '',
+		redirectTo,
+		invited: redirectTo.startsWith('/invitations'),
+		appOrigin: url.origin
+	};
 };
 
 export const actions: Actions = {

@@ -58,10 +58,14 @@ export async function signup(app: AppContext, input: SignupInput, meta: RequestM
  * take the lock sees that row. Once any account exists, no lock is taken.
  */
 async function isFirstAccount(tx: DbOrTx): Promise<boolean> {
-	const anyUser = async () => (await tx.select({ id: users.id }).from(users).limit(1)).length > 0;
-	if (await anyUser()) return false;
+	if (await hasAnyAccount(tx)) return false;
 	await tx.execute(sql`select pg_advisory_xact_lock(hashtext('ocore:first-account'))`);
-	return !(await anyUser());
+	return !(await hasAnyAccount(tx));
+}
+
+/** Whether anyone has signed up yet (the start-up banner tells an operator who will become admin). */
+export async function hasAnyAccount(db: DbOrTx): Promise<boolean> {
+	return (await db.select({ id: users.id }).from(users).limit(1)).length > 0;
 }
 
 function auditMeta(meta: RequestMeta) {
