@@ -13,7 +13,7 @@ step() { echo; echo "=== $* ==="; }
 if [ -n "${DATABASE_URL:-}" ]; then step "database: PostgreSQL"; else step "database: embedded PGlite"; fi
 step "type check" && npm run --silent check || status=1
 step "migrations match the schema" && npx drizzle-kit check || status=1
-step "build" && npx vite build --logLevel warn || { echo "build failed"; exit 1; }
+step "build" && node scripts/build-if-stale.mjs || { echo "build failed"; exit 1; }
 step "unit and integration tests (Vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$results_dir/vitest.json" || status=1
 step "end-to-end tests (Playwright, Chromium)"
