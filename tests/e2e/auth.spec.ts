@@ -70,7 +70,7 @@ test.describe('without JavaScript', () => {
 	test('sign-up, a failed sign-in, sign-in and revoking a session all work as plain forms', async ({ page, browser }) => {
 		const account = newAccount('nojs');
 		await signUp(page, account);
-		await signOut(page);
+		await signOut(page, { javaScript: false });
 
 		await fillSignIn(page, { email: account.email, password: 'wrong-password-1' });
 		await expect(page.getByRole('alert')).toHaveText('Invalid email or password');
