@@ -59,7 +59,7 @@ describe('describeAuditRow: gateway sessions', () => {
 		const idle = sessionEndedRow(subject('ssh'), { ...totals, kind: 'shell' }, { exitCode: null, reason: 'idle_timeout' }, new Date(started.getTime() + 2 * 3600_000 + 5 * 60_000));
 		expect(say(fromGateway(idle))).toBe("Bob's SSH session on acme-shop from 203.0.113.7 was closed by the idle timeout, 2 h 5 min");
 		const killed = sessionEndedRow(subject('ssh'), { ...totals, kind: 'shell' }, { exitCode: null, signal: 'KILL', reason: 'closed' }, started);
-		expect(say(fromGateway(killed))).toBe('Bob closed an SSH session on acme-shop from 203.0.113.7, 0 s, signal KILL');
+		expect(say(fromGateway(killed))).toBe('Bob closed an SSH session on acme-shop from 203.0.113.7, <1 s, signal KILL');
 	});
 
 	it('says why a session was refused, in words, and tells the web terminal from SSH', () => {
@@ -156,7 +156,7 @@ describe('describeAuditRow: account events, as their owner reads them', () => {
 
 describe('helpers', () => {
 	it('formats durations and lists the users a page needs once each', () => {
-		expect([formatDuration(0.4), formatDuration(59), formatDuration(90), formatDuration(3600), formatDuration(3660)]).toEqual(['0 s', '59 s', '2 min', '1 h', '1 h 1 min']);
+		expect([formatDuration(0.4), formatDuration(59), formatDuration(90), formatDuration(3600), formatDuration(3660)]).toEqual(['<1 s', '59 s', '2 min', '1 h', '1 h 1 min']);
 		const rows = [row('member.role_changed', { targetType: 'user', targetId: BOB }), row('auth.login'), row('member.invited', { targetType: 'invitation', targetId: 'inv' })];
 		expect(userIdsToName(rows).sort()).toEqual([ALICE, BOB].sort());
 	});

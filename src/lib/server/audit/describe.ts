@@ -62,8 +62,9 @@ function plural(n: number, one: string, many = `${one}s`): string {
 	return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
-/** "42 s", "12 min", "2 h 5 min". */
+/** "<1 s", "42 s", "12 min", "2 h 5 min". */
 export function formatDuration(seconds: number): string {
+	if (seconds < 0.5) return '<1 s';
 	if (seconds < 60) return `${Math.round(seconds)} s`;
 	const minutes = Math.round(seconds / 60);
 	if (minutes < 60) return `${minutes} min`;
