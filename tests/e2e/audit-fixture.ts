@@ -76,16 +76,21 @@ export type AuditFixture = {
 	owner: Person;
 	bob: Person;
 	carol: Person;
+	dave: Person;
+	/** How many `ssh` commands bob ran (each one a started and an ended row); every third exits 3. */
+	sshRuns: number;
 	container: TestContainer;
 	/** How many rows the org's chain holds once the fixture is made. */
 	rowCount: number;
 };
 
 /**
- * `owner` must be a platform admin (only one may register the local Docker socket). About 55 org
+ * `owner` must be a platform admin (only one may register the local Docker socket). 55 org
  * events: membership and role changes, invitations, an instance stopped and started, SSH commands
  * that exit 0 and 3, and refusals (a member without view:instances; a stopped instance).
  */
+const SSH_RUNS = 15;
+
 export async function seedAuditLog(baseUrl: string, ownerAccount: Account): Promise<AuditFixture> {
 	const api = restClient(baseUrl);
 	const stamp = Date.now().toString(36);
@@ -130,7 +135,7 @@ export async function seedAuditLog(baseUrl: string, ownerAccount: Account): Prom
 	};
 	const bobKey = await keyFor(bob);
 	const daveKey = await keyFor(dave);
-	for (let i = 0; i < 10; i++) {
+	for (let i = 0; i < SSH_RUNS; i++) {
 		const exit = i % 3 === 2 ? 3 : 0;
 		const result = await runSsh(port, bobKey, instanceSlug, `echo run ${i}; exit ${exit}`);
 		if (result.code !== exit) throw new Error(`ssh run ${i}: exit ${result.code} ${result.stderr}`);
@@ -142,5 +147,5 @@ export async function seedAuditLog(baseUrl: string, ownerAccount: Account): Prom
 	await api.ok('POST', `/api/instances/${instanceSlug}/start`, owner.token, undefined, 200, 'start');
 
 	const log = await api.ok('GET', `/api/orgs/${orgId}/audit-logs?limit=200`, owner.token, undefined, 200, 'audit log');
-	return { orgId, orgName: `Audit ${stamp} Hosting`, instanceSlug, owner, bob, carol, container, rowCount: log.items.length };
+	return { orgId, orgName: `Audit ${stamp} Hosting`, instanceSlug, owner, bob, carol, dave, sshRuns: SSH_RUNS, container, rowCount: log.items.length };
 }
