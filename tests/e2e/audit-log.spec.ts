@@ -6,6 +6,7 @@
  * log reads the same way. Screenshots are kept as test artifacts.
  */
 import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { ensureTestImage, removeTestContainers, requireDocker } from '../helpers/docker';
 import { seedAuditLog, type AuditFixture } from './audit-fixture';
@@ -36,6 +37,12 @@ const rows = (page: Page) => page.getByTestId('audit-row');
 
 async function rowHeights(page: Page): Promise<number[]> {
 	return rows(page).evaluateAll((els) => els.map((el) => el.getBoundingClientRect().height));
+}
+
+/** axe-core's serious and critical findings, by rule id (none expected). */
+async function seriousA11yViolations(page: Page): Promise<string[]> {
+	const results = await new AxeBuilder({ page }).analyze();
+	return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.length}`);
 }
 
 async function horizontalOverflow(page: Page): Promise<number> {
@@ -77,6 +84,7 @@ test('the audit log reads as sentences in compact rows, raw fields one click awa
 	await expect(raw).toContainText('"action": "ssh.session_refused"');
 	await expect(raw).toContainText('"code": "permission_denied"');
 	await expect(raw).toContainText(`"instanceSlug": "${slug}"`);
+	expect(await seriousA11yViolations(page)).toEqual([]);
 	await refused.locator('summary').press('Enter');
 	await expect(raw).toBeHidden();
 
@@ -165,5 +173,6 @@ test("a member without view:audit_logs is refused the log, and every user's secu
 	}
 	await events.first().locator('summary').click();
 	await expect(events.first().getByTestId('event-raw')).toContainText('"action": "auth.login"');
+	expect(await seriousA11yViolations(page)).toEqual([]);
 	await page.screenshot({ path: testInfo.outputPath('security-log-390.png'), fullPage: true });
 });
