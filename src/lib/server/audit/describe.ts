@@ -74,13 +74,14 @@ export function formatDuration(seconds: number): string {
 
 type Who = { label: string; possessive: string; pronoun: string };
 
+const YOU: Who = { label: 'You', possessive: 'Your', pronoun: 'your' };
+
 function who(label: string): Who {
-	if (label === 'You') return { label, possessive: 'Your', pronoun: 'your' };
 	return { label, possessive: `${label}'s`, pronoun: 'their' };
 }
 
 function actorOf(row: DescribableAuditRow, options: DescribeOptions): Who {
-	if (row.actorUserId && row.actorUserId === options.viewerId) return who('You');
+	if (row.actorUserId && row.actorUserId === options.viewerId) return YOU;
 	const name = row.actorUserId ? options.names.get(row.actorUserId) : undefined;
 	if (name) return who(clip(name));
 	if (row.actorEmail) return who(clip(row.actorEmail));
