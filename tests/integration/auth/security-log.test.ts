@@ -64,8 +64,8 @@ describe('listSecurityLog', () => {
 
 		const page = await listSecurityLog(app, me.id, securityLogInput.parse({}));
 		expect(page.items.map((r) => [r.action, r.summary, r.device, r.ipAddress])).toEqual([
-			['auth.login', 'Signed in', 'Desktop (Linux)', browser.ipAddress],
-			['user.signed_up', 'Created the account', 'Desktop (Linux)', browser.ipAddress]
+			['auth.login', 'You signed in', 'Desktop (Linux)', browser.ipAddress],
+			['user.signed_up', 'You created the account', 'Desktop (Linux)', browser.ipAddress]
 		]);
 		expect(page.nextCursor).toBeNull();
 		expect((await listSecurityLog(app, someoneElse.id, securityLogInput.parse({}))).items.map((r) => r.action)).toEqual([
@@ -91,7 +91,7 @@ describe('summaries', () => {
 			code: 'invalid_request'
 		});
 		const page = await listSecurityLog(app, me.id, securityLogInput.parse({}));
-		expect(page.items.map((r) => r.summary)).toEqual(['Wrong current password given to change the password', 'Signed in', 'Created the account']);
+		expect(page.items.map((r) => r.summary)).toEqual(['You gave a wrong current password while changing your password', 'You signed in', 'You created the account']);
 		for (const item of page.items) expect(item.summary).not.toMatch(/^[a-z_]+\.[a-z_]+$/);
 	});
 });

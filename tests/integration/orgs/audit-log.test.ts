@@ -11,6 +11,7 @@ const clock = manualClock(new Date('2026-06-01T12:00:00Z'));
 let app: TestApp;
 let owner: TestUser;
 let alice: TestUser;
+let bob: TestUser;
 let orgId: string;
 let otherOrgId: string;
 
@@ -22,7 +23,7 @@ beforeAll(async () => {
 	owner = created.owner;
 	orgId = created.org.id;
 	alice = await insertUser(app, 'alice');
-	const bob = await insertUser(app, 'bob');
+	bob = await insertUser(app, 'bob');
 	clock.advanceSeconds(60); // 12:01 member.invited (alice) by owner, member.joined by alice
 	await joinOrg(app, owner, orgId, alice, 'Admin');
 	clock.advanceSeconds(60); // 12:02 member.invited (bob) by alice, member.joined by bob
@@ -85,6 +86,37 @@ describe('listOrgAuditLogs', () => {
 		expect(second.nextCursor).toBeNull();
 		const filtered = await list({ limit: 1, action: 'member.invited' });
 		expect([filtered.items[0]!.seq, filtered.nextCursor]).toEqual([4, '4']);
+	});
+
+	it('pages back to newer rows with `after`, and says when there are newer or older ones', async () => {
+		const first = await list({ limit: 3 });
+		expect([first.items.map((r) => r.seq), first.prevCursor, first.nextCursor]).toEqual([[7, 6, 5], null, '5']);
+		const older = await list({ limit: 3, cursor: first.nextCursor });
+		expect([older.items.map((r) => r.seq), older.prevCursor, older.nextCursor]).toEqual([[4, 3, 2], '4', '2']);
+		const oldest = await list({ limit: 3, cursor: older.nextCursor });
+		expect([oldest.items.map((r) => r.seq), oldest.prevCursor, oldest.nextCursor]).toEqual([[1], '1', null]);
+		const back = await list({ limit: 3, after: oldest.prevCursor });
+		expect([back.items.map((r) => r.seq), back.prevCursor, back.nextCursor]).toEqual([[4, 3, 2], '4', '2']);
+		const newest = await list({ limit: 3, after: back.prevCursor });
+		expect([newest.items.map((r) => r.seq), newest.prevCursor, newest.nextCursor]).toEqual([[7, 6, 5], null, '5']);
+		// Filters apply both ways.
+		const invited = await list({ limit: 1, action: 'member.invited', after: '2' });
+		expect([invited.items.map((r) => r.seq), invited.prevCursor]).toEqual([[4], null]);
+		expect(auditListInput.safeParse({ cursor: '3', after: '5' }).error?.issues[0]?.message).toBe('cursor and after cannot be combined');
+	});
+
+	it("reads each row as a sentence naming the people, with the actor's current name", async () => {
+		const page = await list();
+		expect(page.items.map((r) => r.description)).toEqual([
+			`${owner.name} removed bob (Developer) from the organization`,
+			"alice changed bob's role from Viewer to Developer",
+			'bob joined as Viewer',
+			`alice invited ${bob.email} as Viewer`,
+			'alice joined as Admin',
+			`${owner.name} invited ${alice.email} as Admin`,
+			`${owner.name} created the organization "Acme"`
+		]);
+		expect(page.items[0]).toMatchObject({ actorName: owner.name, actorEmail: owner.email });
 	});
 
 	it("never returns another org's rows, even for a shared member", async () => {

@@ -149,8 +149,8 @@ describe('GET /api/user/security-log', () => {
 		const log = await api('GET', '/api/user/security-log', { token: me.accessToken });
 		expect(log.status).toBe(200);
 		expect(log.body.items.map((r: { action: string }) => r.action)).toEqual(['session.revoked', 'auth.login', 'auth.login', 'user.signed_up']);
-		expect(log.body.items[0]).toMatchObject({ summary: expect.stringMatching(/^Ended a session/), ipAddress: expect.any(String), device: expect.any(String) });
-		expect(log.body.items[1]).toMatchObject({ summary: 'Signed in (API)', device: 'API client', userAgent: 'curl/8.5.0' });
+		expect(log.body.items[0]).toMatchObject({ summary: expect.stringMatching(/^You ended a session/), ipAddress: expect.any(String), device: expect.any(String) });
+		expect(log.body.items[1]).toMatchObject({ summary: 'You signed in through the API', device: 'API client', userAgent: 'curl/8.5.0' });
 		const text = JSON.stringify(log.body);
 		for (const s of sessions.body as { id: string }[]) expect(text).not.toContain(s.id);
 		expect(text).not.toContain(other.user.id);

@@ -42,7 +42,8 @@ describe('declared permissions', () => {
 			'orgs.roles.update': { permission: 'manage:roles' },
 			'orgs.roles.delete': { permission: 'manage:roles' },
 			'audit.list': { permission: 'view:audit_logs' },
-			'audit.verify': { permission: 'view:audit_logs' }
+			'audit.verify': { permission: 'view:audit_logs' },
+			'audit.chainStatus': { permission: 'view:audit_logs' }
 		});
 	});
 });
@@ -67,6 +68,7 @@ describe('a full flow through tRPC', () => {
 		expect(page.items[0]).toMatchObject({ actorUserId: owner.id, ipAddress: '10.20.30.40' });
 		expect(page.nextCursor).toBe('4');
 		expect(await auditor.audit.verify({ orgId: org.id })).toMatchObject({ intact: true, rowCount: 5 });
+		expect(await auditor.audit.chainStatus({ orgId: org.id })).toMatchObject({ intact: true, rowCount: 5, brokenAtSeq: null });
 		// The Auditor role has no view:members: the gate says so, naming the permission.
 		expect(await errorOf(auditor.orgs.members.list({ orgId: org.id }))).toEqual({
 			code: 'FORBIDDEN',
@@ -76,6 +78,7 @@ describe('a full flow through tRPC', () => {
 
 		await caller.orgs.members.remove({ orgId: org.id, userId: dev.id });
 		expect(await errorOf(auditor.audit.list({ orgId: org.id }))).toEqual({ code: 'NOT_FOUND', message: 'Organization not found' });
+		expect(await errorOf(auditor.audit.chainStatus({ orgId: org.id }))).toEqual({ code: 'NOT_FOUND', message: 'Organization not found' });
 	});
 });
 

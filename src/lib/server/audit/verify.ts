@@ -42,6 +42,14 @@ export type VerifyOptions = {
 	batchSize?: number;
 };
 
+/**
+ * A row already verified, to resume from: only rows after it are read and hashed (chain-status.ts
+ * uses this between full checks). Row 0 with GENESIS_HASH is the start of every chain.
+ */
+export type ChainCheckpoint = { seq: number; hash: string; rowCount: number };
+
+export const CHAIN_START: ChainCheckpoint = { seq: 0, hash: GENESIS_HASH, rowCount: 0 };
+
 const DEFAULT_BATCH_SIZE = 1000;
 
 export async function verifyAuditChains(db: Database, options: VerifyOptions = {}): Promise<AuditVerifyReport> {
@@ -49,7 +57,10 @@ export async function verifyAuditChains(db: Database, options: VerifyOptions = {
 		async (tx) => {
 			const chains = await listChains(tx, options.chains);
 			const reports: ChainReport[] = [];
-			for (const chain of chains) reports.push(await verifyChain(tx, chain, options.batchSize ?? DEFAULT_BATCH_SIZE));
+			for (const chain of chains) {
+				const { lastHash: _lastHash, ...report } = await verifyChain(tx, chain, options.batchSize ?? DEFAULT_BATCH_SIZE);
+				reports.push(report);
+			}
 			const problems = reports.flatMap((r) => r.problems);
 			return {
 				intact: problems.length === 0,
@@ -60,6 +71,11 @@ export async function verifyAuditChains(db: Database, options: VerifyOptions = {
 		},
 		{ isolationLevel: 'repeatable read', accessMode: 'read only' }
 	);
+}
+
+/** One chain, from `from` on (the whole chain by default), in its own consistent snapshot. */
+export async function verifyAuditChain(db: Database, chain: string, from: ChainCheckpoint = CHAIN_START, batchSize = DEFAULT_BATCH_SIZE): Promise<ChainReport & { lastHash: string }> {
+	return db.transaction((tx) => verifyChain(tx, chain, batchSize, from), { isolationLevel: 'repeatable read', accessMode: 'read only' });
 }
 
 async function listChains(tx: DbOrTx, only: readonly string[] | undefined): Promise<string[]> {
@@ -88,15 +104,16 @@ function hashedFieldsOf(row: AuditLog): HashedFields {
 	};
 }
 
-async function verifyChain(tx: DbOrTx, chain: string, batchSize: number): Promise<ChainReport> {
+async function verifyChain(tx: DbOrTx, chain: string, batchSize: number, from: ChainCheckpoint = CHAIN_START): Promise<ChainReport & { lastHash: string }> {
 	const problems: AuditProblem[] = [];
 	const problem = (seq: number | null, kind: AuditProblemKind, message: string) =>
 		problems.push({ chain, seq, kind, message });
 
-	let expectedSeq = 1;
-	let expectedPrevHash = GENESIS_HASH;
-	let last: AuditLog | undefined;
-	let rowCount = 0;
+	let expectedSeq = from.seq + 1;
+	let expectedPrevHash = from.hash;
+	// The last row seen: the checkpoint's until a later row is read.
+	let last: Pick<AuditLog, 'seq' | 'hash'> | undefined = from.seq > 0 ? { seq: from.seq, hash: from.hash } : undefined;
+	let rowCount = from.rowCount;
 	for (;;) {
 		const batch = await tx
 			.select()
@@ -140,6 +157,7 @@ async function verifyChain(tx: DbOrTx, chain: string, batchSize: number): Promis
 		chain,
 		rowCount,
 		lastSeq: last?.seq ?? null,
+		lastHash: last?.hash ?? GENESIS_HASH,
 		headSeq: head?.lastSeq ?? null,
 		intact: problems.length === 0,
 		problems
