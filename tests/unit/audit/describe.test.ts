@@ -152,6 +152,20 @@ describe('describeAuditRow: account events, as their owner reads them', () => {
 			'Someone failed to sign in (wrong email or password)'
 		);
 	});
+
+	it('tells profile changes and account deletion as the account services write them', () => {
+		expect(say(row('user.name_changed', { metadata: { previousName: 'Ali', name: 'Alice' } }), ALICE)).toBe('You changed your name from "Ali" to "Alice"');
+		expect(say(row('user.email_change_requested', { metadata: { newEmail: 'alice@new.test' } }), ALICE)).toBe(
+			'You asked to change your email address to alice@new.test'
+		);
+		expect(say(row('user.email_changed', { metadata: { previousEmail: 'alice@acme.test', newEmail: 'alice@new.test' } }), ALICE)).toBe(
+			'You changed your email address from alice@acme.test to alice@new.test'
+		);
+		expect(say(row('auth.reauth_failed', { metadata: { purpose: 'account_deletion' } }), ALICE)).toBe(
+			'You gave a wrong current password while deleting your account'
+		);
+		expect(say(row('member.account_deleted', { metadata: { role: 'Developer' } }))).toBe('Alice deleted their account (was Developer)');
+	});
 });
 
 describe('helpers', () => {

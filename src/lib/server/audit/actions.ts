@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = {
 	'member.role_changed': { label: 'Member role changed', group: 'Members', chain: 'org' },
 	'member.removed': { label: 'Member removed', group: 'Members', chain: 'org' },
 	'member.left': { label: 'Member left', group: 'Members', chain: 'org' },
+	'member.account_deleted': { label: 'Member deleted their account', group: 'Members', chain: 'org' },
 	'invitation.resent': { label: 'Invitation resent', group: 'Members', chain: 'org' },
 	'invitation.revoked': { label: 'Invitation revoked', group: 'Members', chain: 'org' },
 	'invitation.declined': { label: 'Invitation declined', group: 'Members', chain: 'org' },
@@ -55,7 +56,12 @@ export const AUDIT_ACTIONS = {
 	'user.password_reset': { label: 'Password reset', group: 'Account', chain: 'account' },
 	'ssh_key.added': { label: 'SSH key added', group: 'Account', chain: 'account' },
 	'ssh_key.imported': { label: 'SSH keys imported', group: 'Account', chain: 'account' },
-	'ssh_key.removed': { label: 'SSH key removed', group: 'Account', chain: 'account' }
+	'ssh_key.removed': { label: 'SSH key removed', group: 'Account', chain: 'account' },
+	'user.name_changed': { label: 'Name changed', group: 'Account', chain: 'account' },
+	'user.email_change_requested': { label: 'Email change requested', group: 'Account', chain: 'account' },
+	'user.email_change_cancelled': { label: 'Email change cancelled', group: 'Account', chain: 'account' },
+	'user.email_changed': { label: 'Email changed', group: 'Account', chain: 'account' },
+	'user.deleted': { label: 'Account deleted', group: 'Account', chain: 'account' }
 } as const satisfies Record<string, AuditActionInfo>;
 
 export type KnownAuditAction = keyof typeof AUDIT_ACTIONS;

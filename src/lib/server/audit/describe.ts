@@ -213,6 +213,7 @@ const PHRASES: Record<Exclude<KnownAuditAction, `${'ssh' | 'terminal'}.${string}
 		`changed ${targetUser(r, o).possessive} role from ${plain(r.metadata.fromRole, '?')} to ${plain(r.metadata.toRole, '?')}`,
 	'member.removed': (r, _a, o) => `removed ${targetUser(r, o).label}${optional(r.metadata.role, ' (', ')')} from the organization`,
 	'member.left': () => 'left the organization',
+	'member.account_deleted': (r, a) => `deleted ${a.pronoun} account${optional(r.metadata.role, ' (was ', ')')}`,
 	'invitation.resent': (r) => `sent the invitation to ${plain(r.metadata.email, 'someone')} again`,
 	'invitation.revoked': (r) => `revoked the invitation to ${plain(r.metadata.email, 'someone')}`,
 	'invitation.declined': () => 'declined the invitation',
@@ -240,7 +241,11 @@ const PHRASES: Record<Exclude<KnownAuditAction, `${'ssh' | 'terminal'}.${string}
 	'auth.reauth_failed': (r, a) =>
 		r.metadata.purpose === 'password_change'
 			? `gave a wrong current password while changing ${a.pronoun} password`
-			: 'gave a wrong password to confirm a change',
+			: r.metadata.purpose === 'email_change'
+				? `gave a wrong current password while changing ${a.pronoun} email address`
+				: r.metadata.purpose === 'account_deletion'
+					? `gave a wrong current password while deleting ${a.pronoun} account`
+					: 'gave a wrong password to confirm a change',
 	'session.revoked': (r, a) => {
 		if (r.metadata.current === true) return `ended ${a.pronoun} current session${sessionDevice(r.metadata)}`;
 		return `ended a session${sessionDevice(r.metadata)}`;
@@ -258,7 +263,12 @@ const PHRASES: Record<Exclude<KnownAuditAction, `${'ssh' | 'terminal'}.${string}
 		const skipped = num(r.metadata.skipped) ?? 0;
 		return `imported ${plural(added, 'SSH key')} from GitHub${optional(r.metadata.githubUsername, ' user ')}${skipped ? ` (${skipped} skipped)` : ''}`;
 	},
-	'ssh_key.removed': (r) => `removed the SSH key ${quoted(r.metadata.name, '')}`
+	'ssh_key.removed': (r) => `removed the SSH key ${quoted(r.metadata.name, '')}`,
+	'user.name_changed': (r, a) => `changed ${a.pronoun} name${optional(r.metadata.previousName, ' from "', '"')}${optional(r.metadata.name, ' to "', '"')}`,
+	'user.email_change_requested': (r, a) => `asked to change ${a.pronoun} email address${optional(r.metadata.newEmail, ' to ')}`,
+	'user.email_change_cancelled': (r, a) => `cancelled the change of ${a.pronoun} email address${optional(r.metadata.newEmail, ' to ')}`,
+	'user.email_changed': (r, a) => `changed ${a.pronoun} email address${optional(r.metadata.previousEmail, ' from ')}${optional(r.metadata.newEmail, ' to ')}`,
+	'user.deleted': (r, a) => `deleted ${a.pronoun} account`
 };
 
 const SESSION_EVENTS = ['session_started', 'session_ended', 'session_refused'];
