@@ -176,12 +176,12 @@ export async function memberOf(fixture: GatewayFixture, role: string, prefix = '
 	return { account, key };
 }
 
-/** A custom role through the tRPC HTTP endpoint (the REST facade has no roles route). */
+/** A custom role through the REST facade. */
 export async function createRole(fixture: GatewayFixture, name: string, permissions: string[]): Promise<void> {
-	const res = await fetch(`${inject('baseUrl')}/api/trpc/orgs.roles.create`, {
+	const res = await fetch(`${inject('baseUrl')}/api/orgs/${fixture.orgId}/roles`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', authorization: `Bearer ${fixture.owner.token}` },
-		body: JSON.stringify({ json: { orgId: fixture.orgId, name, permissions } })
+		body: JSON.stringify({ name, permissions })
 	});
 	if (!res.ok) throw new Error(`create role failed: ${res.status} ${await res.text()}`);
 }

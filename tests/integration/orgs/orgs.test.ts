@@ -12,6 +12,7 @@ import {
 	transferOwnership
 } from '../../../src/lib/server/orgs/orgs';
 import { BUILT_IN_ROLES, PERMISSIONS } from '../../../src/lib/server/orgs/permissions';
+import { createRole } from '../../../src/lib/server/orgs/roles';
 import { createOrgInput } from '../../../src/lib/server/orgs/schemas';
 import { createTestApp, manualClock, type TestApp } from '../../helpers/app';
 import { acting, auditRows, insertUser, joinOrg, orgWithOwner, uniqueSlug } from '../../helpers/orgs';
@@ -93,6 +94,15 @@ describe('createOrg', () => {
 });
 
 describe('listing and reading', () => {
+	it('counts the members only for those who may see them (view:members)', async () => {
+		const { owner, org } = await orgWithOwner(app, 'Counted');
+		await createRole(app, acting(owner), org.id, { name: 'Key reader', permissions: ['view:ssh_keys'] });
+		const reader = await withMember(org.id, owner, 'Key reader');
+		await withMember(org.id, owner, 'Viewer');
+		expect((await listOrgsForUser(app, owner.id))[0]).toMatchObject({ id: org.id, memberCount: 3 });
+		expect((await listOrgsForUser(app, reader.id))[0]).toMatchObject({ id: org.id, memberCount: null });
+	});
+
 	it("lists exactly the caller's orgs with their role and ownership", async () => {
 		const { owner, org } = await orgWithOwner(app, 'Listed');
 		const viewer = await withMember(org.id, owner, 'Viewer');
@@ -107,7 +117,8 @@ describe('listing and reading', () => {
 				roleId: expect.any(String),
 				role: 'Viewer',
 				isOwner: false,
-				permissions: [...BUILT_IN_ROLES.Viewer]
+				permissions: [...BUILT_IN_ROLES.Viewer],
+				memberCount: 2
 			}
 		]);
 		expect(await listOrgsForUser(app, outsider.id)).toEqual([]);

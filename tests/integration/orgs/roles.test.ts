@@ -18,7 +18,7 @@ describe('listRoles', () => {
 		const { owner, org } = await orgWithOwner(app);
 		await createRole(app, acting(owner), org.id, { name: 'Auditor', permissions: ['view:audit_logs'] });
 		const { owner: otherOwner, org: other } = await orgWithOwner(app, 'Other');
-		await createRole(app, acting(otherOwner), other.id, { name: 'Elsewhere', permissions: [] });
+		await createRole(app, acting(otherOwner), other.id, { name: 'Elsewhere', permissions: ['view:members'] });
 		const list = await listRoles(app, org.id);
 		expect(list.map((r) => [r.name, r.isBuiltIn, r.memberCount])).toEqual([
 			['Admin', true, 1],
@@ -44,19 +44,28 @@ describe('createRole', () => {
 		});
 	});
 
+	it('refuses a role without any permission, on create and on update (400 naming the field)', () => {
+		const message = 'Choose at least one permission: a role without permissions grants nothing';
+		expect(createRoleInput.safeParse({ name: 'Empty', permissions: [] }).error?.issues[0]).toMatchObject({ path: ['permissions'], message });
+		const roleId = '00000000-0000-4000-8000-000000000000';
+		expect(updateRoleInput.safeParse({ roleId, permissions: [] }).error?.issues[0]).toMatchObject({ path: ['permissions'], message });
+		// Renaming alone leaves the permissions as they are.
+		expect(updateRoleInput.safeParse({ roleId, name: 'Renamed' }).success).toBe(true);
+	});
+
 	it('refuses an unknown permission (400 naming the field) and a taken name, built-in ones included (409)', async () => {
 		expect(createRoleInput.safeParse({ name: 'X', permissions: ['view:instances', 'root:everything'] }).error?.issues[0]).toMatchObject({
 			path: ['permissions', 1],
 			message: `Unknown permission; expected one of ${PERMISSIONS.join(', ')}`
 		});
-		expect(createRoleInput.safeParse({ name: '', permissions: [] }).error?.issues[0]).toMatchObject({
+		expect(createRoleInput.safeParse({ name: '', permissions: ['view:members'] }).error?.issues[0]).toMatchObject({
 			path: ['name'],
 			message: 'Role name is required'
 		});
 		const { owner, org } = await orgWithOwner(app);
-		await createRole(app, acting(owner), org.id, { name: 'Ops', permissions: [] });
+		await createRole(app, acting(owner), org.id, { name: 'Ops', permissions: ['view:members'] });
 		for (const name of ['Ops', 'Admin']) {
-			await expect(createRole(app, acting(owner), org.id, { name, permissions: [] })).rejects.toMatchObject({
+			await expect(createRole(app, acting(owner), org.id, { name, permissions: ['view:members'] })).rejects.toMatchObject({
 				code: 'conflict',
 				message: `A role named "${name}" already exists`
 			});
@@ -95,18 +104,18 @@ describe('updateRole', () => {
 				after: { name: 'Operations', permissions: ['manage:instances', 'view:instances'] }
 			}
 		});
-		expect(await updateRole(app, acting(owner), org.id, { roleId: role.id, permissions: [] })).toMatchObject({
+		expect(await updateRole(app, acting(owner), org.id, { roleId: role.id, permissions: ['view:members'] })).toMatchObject({
 			name: 'Operations',
-			permissions: []
+			permissions: ['view:members']
 		});
 	});
 
 	it('refuses built-in roles, another org’s role, a taken name and an empty change', async () => {
 		const { owner, org } = await orgWithOwner(app);
 		const { owner: otherOwner, org: other } = await orgWithOwner(app, 'Other');
-		const foreign = await createRole(app, acting(otherOwner), other.id, { name: 'Foreign', permissions: [] });
-		const mine = await createRole(app, acting(owner), org.id, { name: 'Mine', permissions: [] });
-		await expect(updateRole(app, acting(owner), org.id, { roleId: org.roleId, permissions: [] })).rejects.toMatchObject({
+		const foreign = await createRole(app, acting(otherOwner), other.id, { name: 'Foreign', permissions: ['view:members'] });
+		const mine = await createRole(app, acting(owner), org.id, { name: 'Mine', permissions: ['view:members'] });
+		await expect(updateRole(app, acting(owner), org.id, { roleId: org.roleId, permissions: ['view:members'] })).rejects.toMatchObject({
 			code: 'forbidden',
 			message: 'Built-in roles are read-only'
 		});
@@ -149,7 +158,7 @@ describe('deleteRole', () => {
 	it('refuses deleting a built-in role and another org’s role', async () => {
 		const { owner, org } = await orgWithOwner(app);
 		const { owner: otherOwner, org: other } = await orgWithOwner(app, 'Other');
-		const foreign = await createRole(app, acting(otherOwner), other.id, { name: 'Foreign', permissions: [] });
+		const foreign = await createRole(app, acting(otherOwner), other.id, { name: 'Foreign', permissions: ['view:members'] });
 		const viewer = (await listRoles(app, org.id)).find((r) => r.name === 'Viewer')!;
 		await expect(deleteRole(app, acting(owner), org.id, { roleId: viewer.id })).rejects.toMatchObject({
 			code: 'forbidden',

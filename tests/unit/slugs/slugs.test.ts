@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { orgSlugSchema } from '../../../src/lib/server/orgs/schemas';
 import { instanceSlugSchema } from '../../../src/lib/server/instances/schemas';
+import { SLUG_PATTERN, slugFromName } from '../../../src/lib/slug';
 
 const FORMER_ORG_RULE = (s: string) => /^[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]$/.test(s);
 const FORMER_INSTANCE_RULE = (s: string) => s.length >= 2 && s.length <= 63 && /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(s);
@@ -36,5 +37,21 @@ describe('slugs', () => {
 		expect(orgSlugSchema.safeParse('ab').error?.issues[0]?.message).toBe('Slug must be 3 to 63 characters');
 		expect(instanceSlugSchema.safeParse('a').error?.issues[0]?.message).toBe('Slug must be 2 to 63 characters');
 		expect(instanceSlugSchema.safeParse('-ab').error?.issues[0]?.message).toMatch(/^Slug may contain only lowercase letters/);
+	});
+});
+
+describe('slugFromName (the create-organization form fills the slug in with it)', () => {
+	it('makes a slug the server accepts from what people type as a name', () => {
+		expect(slugFromName('Acme Hosting GmbH')).toBe('acme-hosting-gmbh');
+		expect(slugFromName('  Café Ünïon & Co. ')).toBe('cafe-union-co');
+		expect(slugFromName('--Odoo 17 / Prod--')).toBe('odoo-17-prod');
+		expect(slugFromName('日本')).toBe('');
+		const long = slugFromName(`${'a'.repeat(62)} b`);
+		expect(long).toBe('a'.repeat(62));
+		for (const name of ['Acme Hosting GmbH', 'x'.repeat(100), `${'a'.repeat(62)} b`, 'Ö-Ö-Ö', 'a1 b2 c3']) {
+			const slug = slugFromName(name);
+			expect(orgSlugSchema.safeParse(slug).success, `${name} -> ${slug}`).toBe(true);
+			expect(slug).toMatch(SLUG_PATTERN);
+		}
 	});
 });

@@ -4,7 +4,7 @@
  * transfer or delete, and an org always keeps at least one owner. Every change is audited in the
  * same transaction, so a failed change leaves neither a row nor an audit entry behind.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import { memberships, organizations, roles } from '../db/schema';
 import { isUniqueViolation } from '../db/pg-errors';
 import { AppError } from '../errors';
@@ -18,6 +18,9 @@ export type Org = { id: string; name: string; slug: string; createdAt: Date };
 
 /** An org as one member sees it: their role, ownership and effective permissions. */
 export type OrgForMember = Org & { roleId: string; role: string; isOwner: boolean; permissions: Permission[] };
+
+/** An org in the caller's list: how many members it has, or null where they may not see its members. */
+export type OrgListItem = OrgForMember & { memberCount: number | null };
 
 function slugTaken(slug: string) {
 	return new AppError('conflict', `The slug "${slug}" is already taken`);
@@ -73,8 +76,11 @@ export async function createOrg(app: OrgDeps, acting: ActingUser, input: CreateO
 	}
 }
 
-/** The orgs `userId` belongs to, with their role and ownership in each, by name. */
-export async function listOrgsForUser(app: Pick<OrgDeps, 'db'>, userId: string): Promise<OrgForMember[]> {
+/**
+ * The orgs `userId` belongs to, with their role and ownership in each, by name. The member count is
+ * given only where they hold view:members, the permission that shows the member list itself.
+ */
+export async function listOrgsForUser(app: Pick<OrgDeps, 'db'>, userId: string): Promise<OrgListItem[]> {
 	const rows = await app.db
 		.select({
 			id: organizations.id,
@@ -91,7 +97,18 @@ export async function listOrgsForUser(app: Pick<OrgDeps, 'db'>, userId: string):
 		.innerJoin(roles, and(eq(roles.id, memberships.roleId), eq(roles.orgId, memberships.orgId)))
 		.where(eq(memberships.userId, userId))
 		.orderBy(organizations.name, organizations.id);
-	return rows.map(({ rolePermissions, ...row }) => ({ ...row, permissions: permissionsGranted({ isOwner: row.isOwner, rolePermissions }) }));
+	const orgs = rows.map(({ rolePermissions, ...row }) => ({ ...row, permissions: permissionsGranted({ isOwner: row.isOwner, rolePermissions }) }));
+	const countable = orgs.filter((o) => o.permissions.includes('view:members')).map((o) => o.id);
+	const counts = new Map<string, number>();
+	if (countable.length > 0) {
+		const grouped = await app.db
+			.select({ orgId: memberships.orgId, members: count() })
+			.from(memberships)
+			.where(inArray(memberships.orgId, countable))
+			.groupBy(memberships.orgId);
+		for (const g of grouped) counts.set(g.orgId, g.members);
+	}
+	return orgs.map((o) => ({ ...o, memberCount: counts.get(o.id) ?? null }));
 }
 
 /** One org as `userId` sees it; not_found for non-members, so outsiders learn nothing. */

@@ -1,20 +1,11 @@
 /**
- * The one list of permissions and the built-in roles made of them. Owners hold every permission
- * whatever their role; only owners may transfer ownership or delete the org (not a permission).
+ * The permissions (defined once in src/lib/permissions.ts, with their labels and descriptions, so
+ * pages can show them) and the built-in roles made of them. Owners hold every permission whatever
+ * their role; only owners may transfer ownership or delete the org (not a permission).
  */
-export const PERMISSIONS = [
-	'view:instances',
-	'manage:instances',
-	'view:ssh_keys',
-	'manage:ssh_keys',
-	'view:audit_logs',
-	'view:members',
-	'manage:members',
-	'manage:roles',
-	'manage:servers'
-] as const;
+import { PERMISSIONS, type Permission } from '../../permissions';
 
-export type Permission = (typeof PERMISSIONS)[number];
+export { isPermission, PERMISSION_INFO, PERMISSIONS, type Permission } from '../../permissions';
 
 export const BUILT_IN_ROLES: Record<'Admin' | 'Developer' | 'Viewer', readonly Permission[]> = {
 	Admin: PERMISSIONS,
@@ -25,7 +16,3 @@ export const BUILT_IN_ROLES: Record<'Admin' | 'Developer' | 'Viewer', readonly P
 };
 
 export type BuiltInRoleName = keyof typeof BUILT_IN_ROLES;
-
-export function isPermission(value: string): value is Permission {
-	return (PERMISSIONS as readonly string[]).includes(value);
-}

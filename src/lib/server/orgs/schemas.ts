@@ -66,6 +66,8 @@ export const permissionListSchema = z
 	.array(z.enum(PERMISSIONS, { error: `Unknown permission; expected one of ${PERMISSIONS.join(', ')}` }), {
 		error: 'Permissions must be a list'
 	})
+	// A role without any permission would grant nothing, not even the sight of the org's members.
+	.min(1, 'Choose at least one permission: a role without permissions grants nothing')
 	.max(PERMISSIONS.length * 2, 'Too many permissions')
 	// Stored sorted and without duplicates, so equal roles compare equal in the audit log.
 	.transform((list) => [...new Set(list)].sort());

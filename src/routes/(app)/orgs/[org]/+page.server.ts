@@ -23,7 +23,10 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	}
 };
 
-/** Each action re-checks the session here and the permission in the procedure it calls. */
+/**
+ * Each action re-checks the session here and the permission in the procedure it calls. Leaving and
+ * deleting the org live on the org's Settings page.
+ */
 export const actions: Actions = {
 	invite: async ({ request, locals, url, params }) => {
 		requireAuth(locals, url);
@@ -62,16 +65,6 @@ export const actions: Actions = {
 		}
 		return { action: 'revokeInvitation', notice: 'The invitation was revoked; its link no longer works.' };
 	},
-	leave: async ({ locals, url, params }) => {
-		requireAuth(locals, url);
-		const orgId = (await orgFromParam(locals, params.org)).id;
-		try {
-			await callerFor(locals).orgs.leave({ orgId });
-		} catch (err) {
-			return failFrom(err, { action: 'leave' });
-		}
-		redirect(303, '/dashboard');
-	},
 	changeRole: async ({ request, locals, url, params }) => {
 		requireAuth(locals, url);
 		const orgId = (await orgFromParam(locals, params.org)).id;
@@ -108,16 +101,6 @@ export const actions: Actions = {
 		} catch (err) {
 			return failFrom(err, { action: 'transferOwnership' });
 		}
-		return { action: 'transferOwnership', notice: 'Ownership was transferred.' };
-	},
-	deleteOrg: async ({ locals, url, params }) => {
-		requireAuth(locals, url);
-		const orgId = (await orgFromParam(locals, params.org)).id;
-		try {
-			await callerFor(locals).orgs.delete({ orgId });
-		} catch (err) {
-			return failFrom(err, { action: 'deleteOrg' });
-		}
-		redirect(303, '/dashboard');
+		return { action: 'transferOwnership', notice: 'Ownership was transferred. You are no longer an owner.' };
 	}
 };

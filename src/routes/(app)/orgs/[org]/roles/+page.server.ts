@@ -1,5 +1,6 @@
+import { TRPCError } from '@trpc/server';
 import { createRoleInput, roleInput, updateRoleInput } from '$lib/server/orgs/schemas';
-import { PERMISSIONS } from '$lib/server/orgs/permissions';
+import { isAppError } from '$lib/server/errors';
 import { failFrom, parseForm } from '$lib/server/pages/form';
 import { requireAuth } from '$lib/server/pages/guard';
 import { orgFromParam } from '$lib/server/pages/org-param';
@@ -11,11 +12,17 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	requireAuth(locals, url);
 	const orgId = (await orgFromParam(locals, params.org)).id;
 	try {
-		return { roles: await callerFor(locals).orgs.roles.list({ orgId }), allPermissions: [...PERMISSIONS] };
+		return { roles: await callerFor(locals).orgs.roles.list({ orgId }) };
 	} catch (err) {
 		throwPageError(err);
 	}
 };
+
+/** A taken name belongs beside the name field; other refusals (a permission one may not grant) to the form. */
+function fieldOf(err: unknown): 'name' | undefined {
+	const cause = err instanceof TRPCError ? err.cause : err;
+	return isAppError(cause) && cause.code === 'conflict' ? 'name' : undefined;
+}
 
 /** Checkboxes send one `permissions` entry per ticked box, and none at all when none is ticked. */
 function roleFields(form: FormData) {
@@ -33,29 +40,33 @@ export const actions: Actions = {
 			const role = await callerFor(locals).orgs.roles.create({ orgId, ...parsed.data });
 			return { action: 'create', notice: `Role "${role.name}" was created.` };
 		} catch (err) {
-			return failFrom(err, { action: 'create', field: 'name', values: { name } });
+			return failFrom(err, { action: 'create', field: fieldOf(err), values: { name } });
 		}
 	},
 	update: async ({ request, locals, url, params }) => {
 		requireAuth(locals, url);
 		const orgId = (await orgFromParam(locals, params.org)).id;
-		const parsed = parseForm(updateRoleInput, roleFields(await request.formData()), 'update');
+		const fields = roleFields(await request.formData());
+		const parsed = parseForm(updateRoleInput, fields, 'update');
 		if (!parsed.ok) return parsed.failure;
 		try {
 			const role = await callerFor(locals).orgs.roles.update({ orgId, ...parsed.data });
 			return { action: 'update', notice: `Role "${role.name}" was saved.` };
 		} catch (err) {
-			return failFrom(err, { action: 'update' });
+			// The role's id comes back so the page reopens that role's form with the message.
+			return failFrom(err, { action: 'update', field: fieldOf(err), values: { roleId: fields.roleId, name: fields.name } });
 		}
 	},
 	delete: async ({ request, locals, url, params }) => {
 		requireAuth(locals, url);
 		const orgId = (await orgFromParam(locals, params.org)).id;
-		const parsed = parseForm(roleInput, { roleId: (await request.formData()).get('roleId') }, 'delete');
+		const form = await request.formData();
+		const parsed = parseForm(roleInput, { roleId: form.get('roleId') }, 'delete');
 		if (!parsed.ok) return parsed.failure;
 		try {
 			await callerFor(locals).orgs.roles.delete({ orgId, ...parsed.data });
-			return { action: 'delete', notice: 'The role was deleted.' };
+			const name = form.get('name');
+			return { action: 'delete', notice: typeof name === 'string' && name ? `Role "${name}" was deleted.` : 'The role was deleted.' };
 		} catch (err) {
 			return failFrom(err, { action: 'delete' });
 		}

@@ -1,0 +1,45 @@
+import { requireAuth } from '$lib/server/pages/guard';
+import { throwPageError } from '$lib/server/pages/load-error';
+import { orgFromParam } from '$lib/server/pages/org-param';
+import { sshAccessOf } from '$lib/server/pages/ssh-access';
+import { callerFor } from '$lib/server/trpc/caller';
+import type { PageServerLoad } from './$types';
+
+/**
+ * The org's instances with their server and how to reach them over SSH. instances.list checks
+ * view:instances (a member without it gets the 403 page, whatever the sidebar shows); statuses are
+ * re-read from Docker by the service.
+ */
+export const load: PageServerLoad = async ({ locals, url, params }) => {
+	requireAuth(locals, url);
+	const org = await orgFromParam(locals, params.org);
+	const caller = callerFor(locals);
+	try {
+		const [instances, servers, keys] = await Promise.all([
+			caller.instances.list({ orgId: org.id }),
+			caller.servers.list({ orgId: org.id }),
+			caller.sshKeys.list()
+		]);
+		const serverNames = new Map(servers.map((s) => [s.id, s.name]));
+		return {
+			instances: instances.map(({ id, slug, name, project, environment, serverId, container, status, createdAt }) => ({
+				id,
+				slug,
+				name,
+				project,
+				environment,
+				server: serverNames.get(serverId) ?? null,
+				container,
+				status,
+				createdAt
+			})),
+			servers: servers.map(({ id, name, kind }) => ({ id, name, kind })),
+			ssh: sshAccessOf(locals.app),
+			hasSshKey: keys.length > 0,
+			apiUrl: locals.app.config.appUrl.origin,
+			now: new Date()
+		};
+	} catch (err) {
+		throwPageError(err);
+	}
+};
