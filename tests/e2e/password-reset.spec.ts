@@ -69,6 +69,7 @@ test('the outbox is refused to anyone who is not a platform admin', async ({ bro
 	await expect(page.getByRole('link', { name: 'Outbox' })).toHaveCount(0);
 	const response = await page.goto('/admin/outbox');
 	expect(response?.status()).toBe(403);
-	await expect(page.getByRole('heading', { name: /403/ })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Access denied' })).toBeVisible();
+	await expect(page.getByText('Error 403')).toBeVisible();
 	await expect(page.getByText('Platform administrators only')).toBeVisible();
 });
