@@ -23,7 +23,8 @@ export type SeqWindow = { limit: number; cursor?: string; after?: string };
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const ROW_COLUMNS = {
+/** The columns every audit listing reads (the org log, the security log, the export). */
+export const AUDIT_ROW_COLUMNS = {
 	id: auditLogs.id,
 	seq: auditLogs.seq,
 	action: auditLogs.action,
@@ -66,7 +67,7 @@ export async function listOrgAuditLogs(app: Pick<AppContext, 'db'>, orgId: strin
 	const window = seqWindow(input);
 	if (window.condition) conditions.push(window.condition);
 	const rows = await app.db
-		.select(ROW_COLUMNS)
+		.select(AUDIT_ROW_COLUMNS)
 		.from(auditLogs)
 		.where(and(...conditions))
 		.orderBy(window.order)

@@ -12,7 +12,7 @@ import { auditLogs } from '../db/schema';
 import { describeUserAgent } from '../sessions/describe-device';
 import { ACCOUNT_CHAIN } from './append';
 import { describeAuditRow } from './describe';
-import { pageBySeq, seqWindow } from './query';
+import { AUDIT_ROW_COLUMNS, pageBySeq, seqWindow } from './query';
 import type { SecurityLogInput } from './schemas';
 
 export type SecurityEvent = {
@@ -35,19 +35,7 @@ export async function listSecurityLog(app: Pick<AppContext, 'db'>, userId: strin
 	const window = seqWindow(input);
 	if (window.condition) conditions.push(window.condition);
 	const rows = await app.db
-		.select({
-			id: auditLogs.id,
-			seq: auditLogs.seq,
-			action: auditLogs.action,
-			actorUserId: auditLogs.actorUserId,
-			actorEmail: auditLogs.actorEmail,
-			targetType: auditLogs.targetType,
-			targetId: auditLogs.targetId,
-			metadata: auditLogs.metadata,
-			ipAddress: auditLogs.ipAddress,
-			userAgent: auditLogs.userAgent,
-			createdAt: auditLogs.createdAt
-		})
+		.select(AUDIT_ROW_COLUMNS)
 		.from(auditLogs)
 		.where(and(...conditions))
 		.orderBy(window.order)
