@@ -1,8 +1,9 @@
 /**
- * Every page, as a person sees it at a desktop width and at a phone width: nothing wider than the
- * screen (document.scrollWidth <= innerWidth), no serious or critical accessibility violation
- * (axe-core, WCAG 2.1 A and AA rules), and a full-page screenshot kept as a test artifact
- * (test-results/, attached to the report) so a reviewer can look at every page without running it.
+ * Every page, as a person sees it at a desktop width and at phone widths (390 px, and 360 px for the
+ * width check): nothing wider than the screen (document.scrollWidth <= innerWidth), no serious or
+ * critical accessibility violation (axe-core, WCAG 2.1 A and AA rules), and a full-page screenshot
+ * kept as a test artifact (test-results/, attached to the report) so a reviewer can look at every
+ * page without running it.
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
@@ -10,7 +11,15 @@ import { newAccount, newDevice, signIn, signUp, signUpOrSignInAdmin } from './he
 
 const WIDTHS = [1280, 390] as const;
 
-const SIGNED_OUT_PAGES = ['/login', '/signup', '/forgot-password', '/reset-password?token=not-a-real-token'];
+const SIGNED_OUT_PAGES = [
+	'/login',
+	'/signup',
+	'/forgot-password',
+	'/reset-password?token=not-a-real-token',
+	'/confirm-email?token=not-a-real-token',
+	'/account-deleted',
+	'/wrong-address?to=%2Flogin'
+];
 
 function signedInPages(orgSlug: string): string[] {
 	return [
@@ -43,6 +52,13 @@ async function inspect(page: Page, path: string, width: number, testInfo: TestIn
 		innerWidth: window.innerWidth
 	}));
 	if (scrollWidth > innerWidth) problems.push(`${path} at ${width} px is ${scrollWidth} px wide`);
+	if (width === 390) {
+		// The narrowest phones in use: the same page must still fit at 360 px.
+		await page.setViewportSize({ width: 360, height: 900 });
+		const at360 = await page.evaluate(() => document.documentElement.scrollWidth);
+		if (at360 > 360) problems.push(`${path} at 360 px is ${at360} px wide`);
+		await page.setViewportSize({ width, height: 900 });
+	}
 
 	const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
 	for (const violation of axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
