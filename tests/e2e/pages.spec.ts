@@ -52,6 +52,16 @@ async function inspect(page: Page, path: string, width: number, testInfo: TestIn
 		innerWidth: window.innerWidth
 	}));
 	if (scrollWidth > innerWidth) problems.push(`${path} at ${width} px is ${scrollWidth} px wide`);
+	// A section's tabs scroll sideways on a phone: the current one must be on screen, not scrolled away.
+	const currentTab = await page.evaluate(() => {
+		const link = document.querySelector('.sidebar-nav [aria-current="page"]');
+		if (!link) return null;
+		const box = link.getBoundingClientRect();
+		return { left: box.left, right: box.right, text: link.textContent?.trim() };
+	});
+	if (currentTab && (currentTab.left < 0 || currentTab.right > innerWidth)) {
+		problems.push(`${path} at ${width} px: the current section "${currentTab.text}" is off screen (${Math.round(currentTab.left)}-${Math.round(currentTab.right)} px)`);
+	}
 	if (width === 390) {
 		// The narrowest phones in use: the same page must still fit at 360 px.
 		await page.setViewportSize({ width: 360, height: 900 });
