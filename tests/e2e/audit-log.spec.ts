@@ -145,6 +145,12 @@ test('on a 390 px phone the rows stay compact and nothing scrolls sideways', asy
 	await expect(rows(page)).toHaveCount(PAGE_SIZE);
 	expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 	for (const height of await rowHeights(page)) expect(height).toBeLessThan(MAX_ROW_HEIGHT_PX);
+	// The filter fields fold behind one line on a phone, so the first screen shows events; a tap opens them.
+	const filterToggle = page.getByText('Filter events');
+	await expect(filterToggle).toBeVisible();
+	await expect(page.getByLabel('Action')).toBeHidden();
+	await filterToggle.click();
+	await expect(page.getByLabel('Action')).toBeVisible();
 	// Opened raw fields wrap instead of widening the page.
 	const session = rows(page).filter({ hasText: 'no permission' });
 	await session.locator('summary').click();
