@@ -129,6 +129,8 @@ test('a confirmation dialog is used by keyboard alone: focus is trapped, Escape 
 	const dialog = page.getByRole('alertdialog');
 	await expect(dialog).toBeVisible();
 	await expect(dialog).toHaveAccessibleName(/Sign out all other sessions/);
+	// Focus starts on Cancel, never on the destructive button.
+	await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
 
 	// Tab cycles inside the dialog only.
 	for (let i = 0; i < 4; i++) {
