@@ -65,6 +65,8 @@ test('remove and transfer ownership go through a dialog naming the member; Escap
 	// Confirmed by keyboard: Carol owns the org; the former owner keeps the Admin role and no longer
 	// manages an owner's row.
 	await page.keyboard.press('Enter');
+	// Wait for the menu to focus its item before choosing it (pressing on at once races the menu opening).
+	await expect(page.getByRole('menuitem', { name: 'Transfer ownership…' })).toBeFocused();
 	await page.keyboard.press('Enter');
 	await expect(transfer).toBeVisible();
 	await expect(transfer.getByRole('button', { name: 'Cancel' })).toBeFocused();
