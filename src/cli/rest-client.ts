@@ -8,7 +8,7 @@
  * if another ocore process already rotated it, that pair is used instead of replaying an old
  * refresh token (which the server treats as theft and answers by ending the session).
  */
-import type { ApiTokens } from '../lib/server/auth/service';
+import type { ApiTokens } from '../lib/server/auth/sign-in';
 import type { InstanceView } from '../lib/server/instances/service';
 import type { SshClientConfig } from '../lib/server/ssh-gateway/client-config';
 import type { GithubImportResult } from '../lib/server/ssh-keys/import-github';

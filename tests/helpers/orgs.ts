@@ -49,7 +49,9 @@ export function authStateFor(user: TestUser): AuthState {
 			ipAddress: '10.0.0.1',
 			createdAt: now,
 			lastActiveAt: now,
-			expiresAt: new Date(now.getTime() + 3600_000)
+			expiresAt: new Date(now.getTime() + 3600_000),
+			authMethod: 'password',
+			reauthenticatedAt: now
 		},
 		via: 'bearer'
 	};

@@ -10,16 +10,43 @@
  * - every wrong password is written to the account's own audit chain as `auth.reauth_failed` with
  *   the purpose, never the password. Over a limit: AppError 'rate_limited' with retryAfterSeconds.
  */
+import { eq } from 'drizzle-orm';
 import type { AppContext } from '../app-context';
+import type { DbOrTx } from '../db/client';
+import { sessions } from '../db/schema';
 import { appendAccountAudit } from '../audit/append';
 import { AppError } from '../errors';
 import { assertNotBackedOff, clearFailures, recordFailure, type BackoffSubject } from '../ratelimit/backoff';
 import { enforceAuthRateLimit } from '../ratelimit/limiter';
 import { checkPassword } from './password';
-import type { RequestMeta } from './types';
+import type { AuthState, RequestMeta } from './types';
 import { findUserById, upgradePasswordHash } from './users';
 
-export type ReauthPurpose = 'password_change' | 'email_change' | 'account_deletion';
+export type ReauthPurpose = 'password_change' | 'email_change' | 'account_deletion' | 'session_reauthentication';
+
+/**
+ * Changes of sign-in factor (2FA on or off, new recovery codes, adding or removing a passkey) need the
+ * session to have proved its user within this window: at sign-in, or since by a password, a TOTP
+ * code or a passkey (markReauthenticated). Past it the API answers 403 `reauthentication_required`
+ * and the page asks for one of the three.
+ */
+export const REAUTHENTICATION_WINDOW_SECONDS = 10 * 60;
+
+export function isRecentlyReauthenticated(session: { reauthenticatedAt: Date | null }, now: Date): boolean {
+	return session.reauthenticatedAt !== null && now.getTime() - session.reauthenticatedAt.getTime() < REAUTHENTICATION_WINDOW_SECONDS * 1000;
+}
+
+export function requireRecentReauthentication(app: AppContext, auth: AuthState): void {
+	if (isRecentlyReauthenticated(auth.session, app.clock.now())) return;
+	throw new AppError('forbidden', 'Confirm it is you: enter your password, a 2FA code or use a passkey, then try again.', {
+		publicCode: 'reauthentication_required'
+	});
+}
+
+/** Records a successful check (password, TOTP, passkey) made inside this session. */
+export async function markReauthenticated(db: DbOrTx, sessionId: string, now: Date): Promise<void> {
+	await db.update(sessions).set({ reauthenticatedAt: now }).where(eq(sessions.id, sessionId));
+}
 
 export type ReauthOptions = {
 	purpose: ReauthPurpose;

@@ -24,7 +24,8 @@ import { checkPassword, hashPassword } from './password';
 import { verifyReauthentication } from './reauth';
 import type { ChangePasswordInput, LoginInput, SignupInput } from './schemas';
 import { endSessions } from './session-endings';
-import { createApiSession, createBrowserSession, deleteSession, rotateRefreshToken } from './session-store';
+import { deleteSession, rotateRefreshToken } from './session-store';
+import { startSession, type ApiTokens, type BrowserSignIn } from './sign-in';
 import type { AuthState, AuthUser, RequestMeta } from './types';
 import { hashSecret } from './tokens';
 import { findUserByEmail, findUserById, toAuthUser, upgradePasswordHash } from './users';
@@ -93,27 +94,16 @@ async function authenticatePassword(app: AppContext, input: LoginInput, meta: Re
 	return user;
 }
 
-export async function loginBrowser(app: AppContext, input: LoginInput, meta: RequestMeta) {
+export async function loginBrowser(app: AppContext, input: LoginInput, meta: RequestMeta): Promise<BrowserSignIn> {
 	const now = app.clock.now();
 	const user = await authenticatePassword(app, input, meta, now);
-	return app.db.transaction(async (tx) => {
-		const { session, token } = await createBrowserSession(app, tx, user.id, meta, now);
-		await appendAccountAudit(tx, { actor: { userId: user.id, email: user.email }, action: 'auth.login', metadata: { kind: 'browser' }, ...auditMeta(meta) }, now);
-		return { user: toAuthUser(user), sessionToken: token, expiresAt: session.expiresAt };
-	});
+	return app.db.transaction((tx) => startSession(app, tx, user, 'browser', 'password', meta, now));
 }
-
-export type ApiTokens = { accessToken: string; refreshToken: string; expiresIn: number; user: AuthUser };
 
 export async function loginApi(app: AppContext, input: LoginInput, meta: RequestMeta): Promise<ApiTokens> {
 	const now = app.clock.now();
 	const user = await authenticatePassword(app, input, meta, now);
-	return app.db.transaction(async (tx) => {
-		const { session, refreshToken } = await createApiSession(app, tx, user.id, meta, now);
-		await appendAccountAudit(tx, { actor: { userId: user.id, email: user.email }, action: 'auth.login', metadata: { kind: 'api' }, ...auditMeta(meta) }, now);
-		const accessToken = signAccessToken(app.config.jwtSecret, { userId: user.id, sessionId: session.id }, now, app.config.accessTokenTtlSeconds);
-		return { accessToken, refreshToken, expiresIn: app.config.accessTokenTtlSeconds, user: toAuthUser(user) };
-	});
+	return app.db.transaction((tx) => startSession(app, tx, user, 'api', 'password', meta, now));
 }
 
 export async function refreshApiSession(app: AppContext, refreshToken: string, meta: RequestMeta): Promise<ApiTokens> {

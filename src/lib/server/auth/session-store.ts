@@ -17,13 +17,13 @@ import { and, eq, lte, or } from 'drizzle-orm';
 import type { AppContext } from '../app-context';
 import { addSeconds } from '../clock';
 import type { DbOrTx } from '../db/client';
-import { sessions, type Session } from '../db/schema';
+import { sessions, type Session, type SignInMethod } from '../db/schema';
 import { formatRefreshHashes, generateSecureRandomString, hashSecret, joinToken, parseRefreshHashes, secretMatches, splitToken } from './tokens';
 import type { RequestMeta } from './types';
 
 const ACTIVITY_WRITE_INTERVAL_MS = 60_000;
 
-export async function createBrowserSession(app: AppContext, db: DbOrTx, userId: string, meta: RequestMeta, now: Date) {
+export async function createBrowserSession(app: AppContext, db: DbOrTx, userId: string, method: SignInMethod, meta: RequestMeta, now: Date) {
 	const id = generateSecureRandomString();
 	const secret = generateSecureRandomString();
 	const expiresAt = addSeconds(now, app.config.sessionAbsoluteLifetimeSeconds);
@@ -38,13 +38,15 @@ export async function createBrowserSession(app: AppContext, db: DbOrTx, userId: 
 			ipAddress: meta.ipAddress,
 			createdAt: now,
 			lastActiveAt: now,
-			expiresAt
+			expiresAt,
+			authMethod: method,
+			reauthenticatedAt: now
 		})
 		.returning();
 	return { session: session!, token: joinToken(id, secret) };
 }
 
-export async function createApiSession(app: AppContext, db: DbOrTx, userId: string, meta: RequestMeta, now: Date) {
+export async function createApiSession(app: AppContext, db: DbOrTx, userId: string, method: SignInMethod, meta: RequestMeta, now: Date) {
 	const id = generateSecureRandomString();
 	const refreshSecret = generateSecureRandomString();
 	const [session] = await db
@@ -58,7 +60,9 @@ export async function createApiSession(app: AppContext, db: DbOrTx, userId: stri
 			ipAddress: meta.ipAddress,
 			createdAt: now,
 			lastActiveAt: now,
-			expiresAt: addSeconds(now, app.config.refreshTokenTtlSeconds)
+			expiresAt: addSeconds(now, app.config.refreshTokenTtlSeconds),
+			authMethod: method,
+			reauthenticatedAt: now
 		})
 		.returning();
 	return { session: session!, refreshToken: joinToken(id, refreshSecret) };

@@ -9,3 +9,4 @@ export * from './instances';
 export * from './gateway';
 export * from './invitations';
 export * from './account';
+export * from './mfa';

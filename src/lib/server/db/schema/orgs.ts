@@ -5,6 +5,8 @@ export const organizations = pgTable('organizations', {
 	id: uuid('id').primaryKey().defaultRandom(),
 	name: text('name').notNull(),
 	slug: text('slug').notNull().unique('organizations_slug_unique'),
+	/** Members without 2FA are refused the org's resources (orgs/access.ts) while this is on. */
+	requireTwoFactor: boolean('require_two_factor').notNull().default(false),
 	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 });
 

@@ -1,6 +1,10 @@
 import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from './users';
 
+/** How a session signed in: the password alone, the password and a second factor, or a passkey alone. */
+export const SIGN_IN_METHODS = ['password', 'password_totp', 'password_recovery_code', 'password_passkey', 'passkey'] as const;
+export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
+
 /**
  * One row per signed-in device. Browser sessions are identified by a cookie token, API sessions by
  * a JWT that carries the session id plus an opaque rotating refresh token. Deleting the row ends the
@@ -27,7 +31,14 @@ export const sessions = pgTable(
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 		lastActiveAt: timestamp('last_active_at', { withTimezone: true }).notNull(),
 		/** Hard end of the session: absolute lifetime (browser) or refresh-token expiry (API). */
-		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull()
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		/** How this session signed in (the sessions list shows it). */
+		authMethod: text('auth_method', { enum: SIGN_IN_METHODS }).notNull().default('password'),
+		/**
+		 * The last time this session proved its user again (the sign-in itself, a password, a TOTP code
+		 * or a passkey); changes of factor need it to be recent (auth/reauth requireRecentReauthentication).
+		 */
+		reauthenticatedAt: timestamp('reauthenticated_at', { withTimezone: true })
 	},
 	(t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)]
 );

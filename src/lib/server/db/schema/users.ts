@@ -9,6 +9,8 @@ export const users = pgTable('users', {
 	passwordHash: text('password_hash').notNull(),
 	isPlatformAdmin: boolean('is_platform_admin').notNull().default(false),
 	passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }),
+	/** base64url WebAuthn user handle (random, names nothing), made at the first passkey registration. */
+	webauthnUserId: text('webauthn_user_id').unique('users_webauthn_user_id_unique'),
 	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 });
