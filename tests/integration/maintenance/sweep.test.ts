@@ -40,7 +40,7 @@ describe('sweepExpired', () => {
 		clock.advanceSeconds(50 * 60);
 		const active = await loginBrowser(app, { email, password }, meta());
 		await loginApi(app, { email: uniqueEmail('nobody'), password }, meta()).catch(() => undefined);
-		expect(await sweepExpired(app)).toEqual({ sessions: 0, passwordResetTokens: 1, emailChangeRequests: 0, endedSessions: 0, rateLimitBuckets: 5, authFailures: 0 });
+		expect(await sweepExpired(app)).toEqual({ sessions: 0, passwordResetTokens: 1, emailChangeRequests: 0, endedSessions: 0, rateLimitBuckets: 5, authFailures: 0, mfaChallenges: 0, webauthnChallenges: 0 });
 
 		// 70 minutes from the start: the first browser session is idle (1 h) and the first failure
 		// streak is over; the API session (2 h) and the second browser session live on.

@@ -7,7 +7,8 @@
  * - password-reset tokens past their expiry, used or not, and email-change links past theirs;
  * - the reasons kept for ended browser sessions (auth/session-endings) once those would have expired;
  * - rate-limit windows older than the previous one (the limiter never reads them again);
- * - sign-in and re-authentication failure streaks older than the back-off's reset age.
+ * - sign-in and re-authentication failure streaks older than the back-off's reset age;
+ * - second-step sign-in challenges (mfa/challenge) and WebAuthn challenges past their expiry.
  * `now` comes from the injected clock. A failing sweep is logged and retried at the next tick; the
  * timer never keeps the process alive, and stop() waits for a sweep in progress.
  */
@@ -16,7 +17,8 @@ import type { AppContext } from '../app-context';
 import { deleteExpiredSessions } from '../auth/session-store';
 import { addSeconds } from '../clock';
 import { deleteExpiredSessionEndings } from '../auth/session-endings';
-import { authFailures, emailChangeRequests, passwordResetTokens, rateLimitBuckets } from '../db/schema';
+import { authFailures, emailChangeRequests, passwordResetTokens, rateLimitBuckets, webauthnChallenges } from '../db/schema';
+import { deleteDeadMfaChallenges } from '../mfa/challenge';
 import { logger } from '../logger';
 import { STREAK_RESET_SECONDS } from '../ratelimit/backoff';
 import { WINDOW_MS } from '../ratelimit/limiter';
@@ -30,6 +32,8 @@ export type SweepResult = {
 	endedSessions: number;
 	rateLimitBuckets: number;
 	authFailures: number;
+	mfaChallenges: number;
+	webauthnChallenges: number;
 };
 
 type SweepDeps = Pick<AppContext, 'db' | 'clock' | 'config'>;
@@ -49,13 +53,17 @@ export async function sweepExpired(app: SweepDeps): Promise<SweepResult> {
 		.delete(authFailures)
 		.where(and(lt(authFailures.lastFailureAt, addSeconds(now, -STREAK_RESET_SECONDS)), or(sql`${authFailures.blockedUntil} is null`, lte(authFailures.blockedUntil, now))))
 		.returning({ key: authFailures.key });
+	const mfaChallenges = await deleteDeadMfaChallenges(app.db, now);
+	const webauthn = await app.db.delete(webauthnChallenges).where(lte(webauthnChallenges.expiresAt, now)).returning({ hash: webauthnChallenges.challengeHash });
 	return {
 		sessions,
 		passwordResetTokens: tokens.length,
 		emailChangeRequests: emailChanges.length,
 		endedSessions,
 		rateLimitBuckets: buckets.length,
-		authFailures: failures.length
+		authFailures: failures.length,
+		mfaChallenges,
+		webauthnChallenges: webauthn.length
 	};
 }
 

@@ -5,7 +5,8 @@
  */
 import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
-import { totpCredentials } from '../db/schema';
+import { passkeys, totpCredentials } from '../db/schema';
+import type { MfaMethod } from './challenge';
 
 export async function twoFactorEnabledAt(db: DbOrTx, userId: string): Promise<Date | null> {
 	const [row] = await db
@@ -23,4 +24,10 @@ export async function usersWithTwoFactor(db: DbOrTx, userIds: readonly string[])
 		.from(totpCredentials)
 		.where(and(inArray(totpCredentials.userId, [...userIds]), isNotNull(totpCredentials.enabledAt)));
 	return new Set(rows.map((r) => r.userId));
+}
+
+/** The ways an account with 2FA on can answer the second step of a sign-in. */
+export async function mfaMethodsFor(db: DbOrTx, userId: string): Promise<MfaMethod[]> {
+	const [passkey] = await db.select({ id: passkeys.id }).from(passkeys).where(eq(passkeys.userId, userId)).limit(1);
+	return passkey ? ['totp', 'recovery_code', 'passkey'] : ['totp', 'recovery_code'];
 }
