@@ -45,7 +45,7 @@ describe('sweepExpired', () => {
 		// 70 minutes from the start: the first browser session is idle (1 h) and the first failure
 		// streak is over; the API session (2 h) and the second browser session live on.
 		clock.advanceSeconds(20 * 60);
-		expect(await sweepExpired(app)).toEqual({ sessions: 1, passwordResetTokens: 0, emailChangeRequests: 0, endedSessions: 0, rateLimitBuckets: 2, authFailures: 1 });
+		expect(await sweepExpired(app)).toEqual({ sessions: 1, passwordResetTokens: 0, emailChangeRequests: 0, endedSessions: 0, rateLimitBuckets: 2, authFailures: 1, mfaChallenges: 0, webauthnChallenges: 0 });
 		const left = await app.db.select({ id: sessions.id }).from(sessions);
 		expect(left.map((s) => s.id).sort()).toEqual([active.sessionToken.split('.')[0], api.refreshToken.split('.')[0]].sort());
 		expect(await authenticateRequest(app, { cookieToken: active.sessionToken, authorization: null })).not.toBeNull();
