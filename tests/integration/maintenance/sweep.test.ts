@@ -56,7 +56,7 @@ describe('sweepExpired', () => {
 
 		// Three hours on, everything has ended.
 		clock.advanceSeconds(3 * 3600);
-		expect(await sweepExpired(app)).toEqual({ sessions: 2, passwordResetTokens: 0, emailChangeRequests: 0, endedSessions: 0, rateLimitBuckets: 0, authFailures: 1 });
+		expect(await sweepExpired(app)).toEqual({ sessions: 2, passwordResetTokens: 0, emailChangeRequests: 0, endedSessions: 0, rateLimitBuckets: 0, authFailures: 1, mfaChallenges: 0, webauthnChallenges: 0 });
 		expect(await app.db.select().from(sessions).where(eq(sessions.userId, idle.user.id))).toEqual([]);
 	});
 
