@@ -24,6 +24,7 @@ import {
 	updateRoleInput
 } from '../../orgs/schemas';
 import type { ActingUser } from '../../orgs/store';
+import { twoFactorEnabledAt } from '../../mfa/status';
 import { resetMemberTwoFactor, setTwoFactorRequirement, twoFactorRequirementOf } from '../../orgs/two-factor';
 import type { AuthState, RequestMeta } from '../../auth/types';
 import { orgIdInput, orgProcedure, protectedProcedure, router } from '../init';
@@ -52,7 +53,13 @@ const membersRouter = router({
 
 /** The org's 2FA requirement; enforced by the one access rule, switched here. */
 const twoFactorRouter = router({
-	get: orgProcedure.meta({ permission: 'view:members' }).query(({ ctx, input }) => twoFactorRequirementOf(ctx.app.db, input.orgId)),
+	/** With whether the caller has 2FA on, which decides whether they may turn the requirement on. */
+	get: orgProcedure
+		.meta({ permission: 'view:members' })
+		.query(async ({ ctx, input }) => ({
+			...(await twoFactorRequirementOf(ctx.app.db, input.orgId)),
+			callerHasTwoFactor: (await twoFactorEnabledAt(ctx.app.db, ctx.auth.user.id)) !== null
+		})),
 	setRequired: orgProcedure
 		.meta({ permission: 'manage:members' })
 		.input(setTwoFactorRequirementInput)
