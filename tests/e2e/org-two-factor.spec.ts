@@ -98,6 +98,8 @@ test('an owner requires 2FA; a member without it is sent to Security with the or
 	// The member without 2FA: every org page sends them to Security, which names the org.
 	const memberPage = await device(browser);
 	await signIn(memberPage, member);
+	// The dashboard still lists the org by name, flagged.
+	await expect(memberPage.getByTestId('org-item').filter({ hasText: org.name }).getByText('Requires 2FA')).toBeVisible();
 	for (const path of [`/orgs/${org.slug}`, `/orgs/${org.slug}/instances`, `/orgs/${org.slug}/settings`]) {
 		await memberPage.goto(path);
 		await expect(memberPage).toHaveURL(new RegExp(`/settings/security\\?mfa_required=${org.slug}$`));
