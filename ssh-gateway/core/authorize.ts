@@ -2,7 +2,7 @@
  * Deciding whether a client may reach an instance.
  *
  * Policy: access needs all of a registered key (or a signed-in user, for the browser door),
- * membership of the instance's org, the view:instances permission, status `running`, and fewer open
+ * membership of the instance's org, 2FA on when that org requires it, the view:instances permission, status `running`, and fewer open
  * sessions than the per-user limit. Checked in that order, so a refusal reveals nothing the user may
  * not know: an outsider (or a nonexistent slug) gets "Instance not found", only members learn that a
  * permission is missing, and only members with view:instances learn the instance's status. The user
@@ -60,10 +60,11 @@ export async function authorizeOwner(deps: AuthorizeDeps, owner: KeyOwner, reque
 	const located = await findInstance(deps, request.username);
 	if (!located) return rejections.instanceNotFound(request.username, 'no instance has this slug');
 	const { instance } = located;
-	const canView = await deps.directory.canViewInstances(instance.orgId, owner.userId);
-	if (canView === null) return rejections.instanceNotFound(instance.slug, `${owner.email} is not a member of its org`);
+	const access = await deps.directory.instanceAccess(instance.orgId, owner.userId);
+	if (access.verdict === 'not_member') return rejections.instanceNotFound(instance.slug, `${owner.email} is not a member of its org`);
 	const scope = { user: { id: owner.userId, email: owner.email }, org: { id: instance.orgId }, instance: { id: instance.id, slug: instance.slug } };
-	if (!canView) return { ...rejections.permissionDenied(instance.slug), scope };
+	if (access.verdict === 'mfa_required') return { ...rejections.mfaRequired(access.message, instance.slug), scope };
+	if (access.verdict === 'forbidden') return { ...rejections.permissionDenied(instance.slug), scope };
 	if (instance.status !== 'running') return { ...rejections.instanceStopped(instance.slug, instance.status), scope };
 
 	const open = await deps.countOpenSessions(owner.userId);

@@ -10,6 +10,7 @@ export type RejectionCode =
 	| 'unexpanded_username'
 	| 'instance_stopped'
 	| 'permission_denied'
+	| 'mfa_required'
 	| 'session_limit'
 	| 'connection_limit'
 	| 'access_revoked'
@@ -53,6 +54,9 @@ export const rejections = {
 		),
 	permissionDenied: (slug: string) =>
 		reject('permission_denied', 'Permission denied: view:instances', `the user's role lacks view:instances in the org of "${slug}"`),
+	/** The org requires 2FA and the member has none: the line names the org and where to turn it on. */
+	mfaRequired: (message: string, slug: string) =>
+		reject('mfa_required', message, `the org of "${slug}" requires two-factor authentication and the user has none`),
 	sessionLimit: (max: number, open: number) =>
 		reject(
 			'session_limit',

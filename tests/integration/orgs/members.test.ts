@@ -44,7 +44,8 @@ describe('joining by invitation', () => {
 			roleId: invitation.roleId,
 			role: 'Developer',
 			isOwner: false,
-			joinedAt: expect.any(Date)
+			joinedAt: expect.any(Date),
+			twoFactorEnabled: false
 		});
 		expect((await auditRows(app, org.id)).at(-1)).toMatchObject({
 			action: 'member.joined',

@@ -118,7 +118,9 @@ describe('listing and reading', () => {
 				role: 'Viewer',
 				isOwner: false,
 				permissions: [...BUILT_IN_ROLES.Viewer],
-				memberCount: 2
+				memberCount: 2,
+				requireTwoFactor: false,
+				mfaRequired: false
 			}
 		]);
 		expect(await listOrgsForUser(app, outsider.id)).toEqual([]);

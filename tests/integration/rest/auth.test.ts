@@ -104,7 +104,8 @@ describe('GET /api/user/sessions and DELETE /api/user/sessions/{id}', () => {
 		expect(list.body).toHaveLength(2);
 		const current = list.body.find((s: any) => s.current);
 		const other = list.body.find((s: any) => !s.current);
-		expect(Object.keys(current).sort()).toEqual(['browser', 'createdAt', 'current', 'device', 'deviceType', 'id', 'ipAddress', 'kind', 'lastActiveAt', 'os', 'summary']);
+		expect(Object.keys(current).sort()).toEqual(['authMethod', 'browser', 'createdAt', 'current', 'device', 'deviceType', 'id', 'ipAddress', 'kind', 'lastActiveAt', 'os', 'summary']);
+		expect(current.authMethod).toBe('password');
 		expect(other.browser).toBe('curl 8.5.0');
 
 		expect((await api('GET', '/api/user/me', { token: second.body.accessToken })).status).toBe(200);

@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = {
 	'org.renamed': { label: 'Organization renamed', group: 'Organization', chain: 'org' },
 	'org.deleted': { label: 'Organization deleted', group: 'Organization', chain: 'org' },
 	'ownership.transferred': { label: 'Ownership transferred', group: 'Organization', chain: 'org' },
+	'org.two_factor_requirement_changed': { label: 'Two-factor requirement changed', group: 'Organization', chain: 'org' },
 
 	'member.invited': { label: 'Member invited', group: 'Members', chain: 'org' },
 	'member.joined': { label: 'Member joined', group: 'Members', chain: 'org' },
@@ -22,6 +23,7 @@ export const AUDIT_ACTIONS = {
 	'member.removed': { label: 'Member removed', group: 'Members', chain: 'org' },
 	'member.left': { label: 'Member left', group: 'Members', chain: 'org' },
 	'member.account_deleted': { label: 'Member deleted their account', group: 'Members', chain: 'org' },
+	'member.two_factor_reset': { label: "Member's 2FA reset", group: 'Members', chain: 'org' },
 	'invitation.resent': { label: 'Invitation resent', group: 'Members', chain: 'org' },
 	'invitation.revoked': { label: 'Invitation revoked', group: 'Members', chain: 'org' },
 	'invitation.declined': { label: 'Invitation declined', group: 'Members', chain: 'org' },
@@ -61,7 +63,8 @@ export const AUDIT_ACTIONS = {
 	'user.email_change_requested': { label: 'Email change requested', group: 'Account', chain: 'account' },
 	'user.email_change_cancelled': { label: 'Email change cancelled', group: 'Account', chain: 'account' },
 	'user.email_changed': { label: 'Email changed', group: 'Account', chain: 'account' },
-	'user.deleted': { label: 'Account deleted', group: 'Account', chain: 'account' }
+	'user.deleted': { label: 'Account deleted', group: 'Account', chain: 'account' },
+	'user.two_factor_reset': { label: '2FA reset by an organization owner', group: 'Account', chain: 'account' }
 } as const satisfies Record<string, AuditActionInfo>;
 
 export type KnownAuditAction = keyof typeof AUDIT_ACTIONS;

@@ -125,6 +125,7 @@ const END_REASONS: Record<string, string> = {
 
 const REFUSALS: Record<string, string> = {
 	permission_denied: 'no permission',
+	mfa_required: 'the organization requires two-factor authentication',
 	instance_stopped: 'the instance is not running',
 	session_limit: 'too many open sessions',
 	connection_limit: 'too many open connections',
@@ -213,6 +214,11 @@ const PHRASES: Record<Exclude<KnownAuditAction, `${'ssh' | 'terminal'}.${string}
 		`changed ${targetUser(r, o).possessive} role from ${plain(r.metadata.fromRole, '?')} to ${plain(r.metadata.toRole, '?')}`,
 	'member.removed': (r, _a, o) => `removed ${targetUser(r, o).label}${optional(r.metadata.role, ' (', ')')} from the organization`,
 	'member.left': () => 'left the organization',
+	'member.two_factor_reset': (r, _a, o) => `reset ${targetUser(r, o).possessive} two-factor authentication`,
+	'org.two_factor_requirement_changed': (r) =>
+		r.metadata.requireTwoFactor === true
+			? `required two-factor authentication for every member${num(r.metadata.membersWithoutTwoFactor) ? ` (${plural(num(r.metadata.membersWithoutTwoFactor)!, 'member')} without it yet)` : ''}`
+			: 'stopped requiring two-factor authentication',
 	'member.account_deleted': (r, a) => `deleted ${a.pronoun} account${optional(r.metadata.role, ' (was ', ')')}`,
 	'invitation.resent': (r) => `sent the invitation to ${plain(r.metadata.email, 'someone')} again`,
 	'invitation.revoked': (r) => `revoked the invitation to ${plain(r.metadata.email, 'someone')}`,
@@ -268,7 +274,8 @@ const PHRASES: Record<Exclude<KnownAuditAction, `${'ssh' | 'terminal'}.${string}
 	'user.email_change_requested': (r, a) => `asked to change ${a.pronoun} email address${optional(r.metadata.newEmail, ' to ')}`,
 	'user.email_change_cancelled': (r, a) => `cancelled the change of ${a.pronoun} email address${optional(r.metadata.newEmail, ' to ')}`,
 	'user.email_changed': (r, a) => `changed ${a.pronoun} email address${optional(r.metadata.previousEmail, ' from ')}${optional(r.metadata.newEmail, ' to ')}`,
-	'user.deleted': (r, a) => `deleted ${a.pronoun} account`
+	'user.deleted': (r, a) => `deleted ${a.pronoun} account`,
+	'user.two_factor_reset': (r, _a, o) => `reset ${targetUser(r, o).possessive} two-factor authentication${optional(r.metadata.orgName, ' as an owner of "', '"')}`
 };
 
 const SESSION_EVENTS = ['session_started', 'session_ended', 'session_refused'];

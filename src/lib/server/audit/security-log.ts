@@ -6,7 +6,7 @@
  * session, never from input; no org admin and no other user can read another account's events. Rows
  * name a session by its device and address, never by its id.
  */
-import { and, eq, type SQL } from 'drizzle-orm';
+import { and, eq, or, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../app-context';
 import { auditLogs } from '../db/schema';
 import { describeUserAgent } from '../sessions/describe-device';
@@ -31,7 +31,9 @@ export type SecurityEvent = {
 export type SecurityLogPage = { items: SecurityEvent[]; nextCursor: string | null; prevCursor: string | null };
 
 export async function listSecurityLog(app: Pick<AppContext, 'db'>, userId: string, input: SecurityLogInput): Promise<SecurityLogPage> {
-	const conditions: SQL[] = [eq(auditLogs.chain, ACCOUNT_CHAIN), eq(auditLogs.actorUserId, userId)];
+	// The reader's own events, and the few done to their account by someone else (an org owner's reset of their 2FA).
+	const mine = or(eq(auditLogs.actorUserId, userId), and(eq(auditLogs.targetType, 'user'), eq(auditLogs.targetId, userId)))!;
+	const conditions: SQL[] = [eq(auditLogs.chain, ACCOUNT_CHAIN), mine];
 	const window = seqWindow(input);
 	if (window.condition) conditions.push(window.condition);
 	const rows = await app.db
@@ -41,7 +43,7 @@ export async function listSecurityLog(app: Pick<AppContext, 'db'>, userId: strin
 		.orderBy(window.order)
 		.limit(input.limit + 1);
 	const page = pageBySeq(rows, input);
-	// Every row is the reader's own, so no names need reading: each sentence starts with "You".
+	// Rows are the reader's own ("You ...") or name their actor by the email the row keeps.
 	const items = page.items.map(({ id, action, metadata, ipAddress, userAgent, createdAt, ...row }) => {
 		const { device, browser } = describeUserAgent(userAgent);
 		const summary = describeAuditRow({ ...row, action, metadata, ipAddress }, { names: new Map(), viewerId: userId });

@@ -10,7 +10,8 @@ import { ensureBound } from '../instances/bind-legacy';
 import type { InstanceDeps } from '../instances/status';
 import { logger } from '../logger';
 import { boundContainerOf, findInstanceBySlugForGateway, resolveDockerEndpoint } from '../instances/gateway';
-import { holds, loadMembershipAccess, verdictsFor } from '../orgs/access';
+import { isAppError } from '../errors';
+import { authorizeInOrg, verdictsFor } from '../orgs/access';
 import { findUserBySshKey, touchSshKeyLastUsed } from '../ssh-keys/lookup';
 import type { GatewayDirectory } from './types';
 
@@ -52,9 +53,18 @@ export function databaseDirectory(deps: DirectoryDeps): GatewayDirectory {
 				endpoint: () => resolveDockerEndpoint({ config: deps.config }, server)
 			};
 		},
-		async canViewInstances(orgId, userId) {
-			const access = await loadMembershipAccess(db, orgId, userId);
-			return access === null ? null : holds(access, 'view:instances');
+		async instanceAccess(orgId, userId) {
+			// The rule's own order of refusals (outsider, 2FA requirement, permission), read off its errors.
+			try {
+				await authorizeInOrg(db, { orgId, userId, permission: 'view:instances' });
+				return { verdict: 'allowed' };
+			} catch (err) {
+				if (!isAppError(err)) throw err;
+				if (err.code === 'not_found') return { verdict: 'not_member' };
+				if (err.publicCode === 'mfa_required') return { verdict: 'mfa_required', message: err.message };
+				if (err.code === 'forbidden') return { verdict: 'forbidden' };
+				throw err;
+			}
 		},
 		async stillAllowed(checks) {
 			const result = new Map<string, string | null>();
@@ -77,6 +87,7 @@ export function databaseDirectory(deps: DirectoryDeps): GatewayDirectory {
 				if (check.keyFingerprint !== null && keyOwner.get(check.keyFingerprint) !== check.userId) why = 'the SSH key was removed from the account';
 				else if (access === 'not_member') why = 'the user is no longer a member of the org';
 				else if (access === 'forbidden') why = 'the user no longer holds view:instances';
+				else if (access === 'mfa_required') why = 'the org requires two-factor authentication and the user has none';
 				else if (instanceOrg.get(check.instanceId) !== check.orgId) why = 'the instance was deleted';
 				result.set(check.sessionId, why);
 			}

@@ -83,13 +83,20 @@ export interface RecordingRows {
 
 export type KeyOwner = { userId: string; email: string };
 
+/** mfa_required: the org requires 2FA and the user has none; `message` is the line to show them. */
+export type InstanceAccess =
+	| { verdict: 'allowed' }
+	| { verdict: 'not_member' }
+	| { verdict: 'forbidden' }
+	| { verdict: 'mfa_required'; message: string };
+
 export interface GatewayDirectory {
 	findKeyOwner(fingerprint: string): Promise<KeyOwner | null>;
 	findUser(userId: string): Promise<KeyOwner | null>;
 	touchKey(fingerprint: string, now: Date): Promise<void>;
 	findInstanceBySlug(slug: string): Promise<LocatedInstance | null>;
-	/** null: not a member of the org; otherwise whether the member holds view:instances. */
-	canViewInstances(orgId: string, userId: string): Promise<boolean | null>;
+	/** The verdict of the one access rule (orgs/access.ts) on view:instances in the instance's org. */
+	instanceAccess(orgId: string, userId: string): Promise<InstanceAccess>;
 	/** One query for many sessions: which of them still hold key, membership, permission and instance. */
 	stillAllowed(sessions: readonly AccessCheck[]): Promise<Map<string, string | null>>;
 }

@@ -8,12 +8,18 @@
  * - An outsider is told `not_found` (with the caller's wording: "Organization not found", "Instance
  *   not found" ...), so the existence of another org's rows is never revealed.
  * - A member without P is told `forbidden` with "Permission denied: P".
+ * - While O requires two-factor authentication (`organizations.require_two_factor`), a member whose
+ *   account has no 2FA on (no confirmed TOTP credential) is told `forbidden` with publicCode
+ *   `mfa_required`, before any permission check, whatever they ask for and through every door. Only
+ *   two things stay open so nobody is trapped: reading the org's name in their own org list (which
+ *   does not come through here) and leaving the org (`allowWithoutRequiredTwoFactor`). The org row and
+ *   the 2FA fact are joined into the same one query as the membership, never asked separately.
  * The rule is written twice only in form: as a function over a loaded membership (`grants`), and as
  * the same predicate in SQL (`grantsSql`) for the queries that filter many orgs or sessions at once.
  */
-import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
-import { memberships, roles } from '../db/schema';
+import { memberships, organizations, roles, totpCredentials } from '../db/schema';
 import { AppError } from '../errors';
 import { PERMISSIONS, type Permission } from './permissions';
 
@@ -24,6 +30,9 @@ export type MembershipAccess = {
 	roleName: string;
 	isOwner: boolean;
 	permissions: ReadonlySet<Permission>;
+	orgName: string;
+	/** The org requires 2FA and this member has none: refused everything but leaving. */
+	lacksRequiredTwoFactor: boolean;
 };
 
 /** The rule over one membership row. */
@@ -41,20 +50,51 @@ function grantsSql(permission: Permission): SQL {
 	return or(eq(memberships.isOwner, true), sql`${permission} = any(${roles.permissions})`)!;
 }
 
+/** A confirmed TOTP credential of the membership's user, left-joined (null when 2FA is off). */
+const confirmedTotpOfMember = and(eq(totpCredentials.userId, memberships.userId), isNotNull(totpCredentials.enabledAt));
+
+/**
+ * The 2FA requirement in SQL, over `memberships` joined to `organizations` and left-joined to
+ * `totp_credentials` on `confirmedTotpOfMember`: true when the member is held back by it.
+ */
+const lacksRequiredTwoFactorSql = sql<boolean>`(${organizations.requireTwoFactor} and ${totpCredentials.userId} is null)`;
+
+/** The refusal of a member held back by the org's 2FA requirement; the message names the org. */
+export function mfaRequiredError(orgName: string): AppError {
+	return new AppError('forbidden', mfaRequiredMessage(orgName), { publicCode: 'mfa_required' });
+}
+
+export function mfaRequiredMessage(orgName: string): string {
+	return `${orgName} requires two-factor authentication. Turn it on in Settings > Security.`;
+}
+
 export async function loadMembershipAccess(db: DbOrTx, orgId: string, userId: string): Promise<MembershipAccess | null> {
 	const [row] = await db
 		.select({
 			roleId: memberships.roleId,
 			isOwner: memberships.isOwner,
 			roleName: roles.name,
-			rolePermissions: roles.permissions
+			rolePermissions: roles.permissions,
+			orgName: organizations.name,
+			lacksRequiredTwoFactor: lacksRequiredTwoFactorSql.mapWith(Boolean)
 		})
 		.from(memberships)
 		.innerJoin(roles, eq(roles.id, memberships.roleId))
+		.innerJoin(organizations, eq(organizations.id, memberships.orgId))
+		.leftJoin(totpCredentials, confirmedTotpOfMember)
 		.where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
 	if (!row) return null;
 	const permissions = new Set<Permission>(permissionsGranted(row));
-	return { orgId, userId, roleId: row.roleId, roleName: row.roleName, isOwner: row.isOwner, permissions };
+	return {
+		orgId,
+		userId,
+		roleId: row.roleId,
+		roleName: row.roleName,
+		isOwner: row.isOwner,
+		permissions,
+		orgName: row.orgName,
+		lacksRequiredTwoFactor: row.lacksRequiredTwoFactor
+	};
 }
 
 export function holds(access: MembershipAccess | null, permission: Permission): boolean {
@@ -73,27 +113,35 @@ export type AuthorizeInOrg = {
 	permission?: Permission;
 	/** What an outsider is told; the resource's own name, so nothing reveals that the org exists. */
 	notFoundMessage?: string;
+	/** Only for leaving the org: a member held back by the 2FA requirement may still walk away. */
+	allowWithoutRequiredTwoFactor?: boolean;
 };
 
-/** The access of a member allowed to act, or the outsider's not_found / the member's forbidden. */
+/**
+ * The access of a member allowed to act, or the outsider's not_found / the member's mfa_required /
+ * the member's forbidden.
+ */
 export async function authorizeInOrg(db: DbOrTx, request: AuthorizeInOrg): Promise<MembershipAccess> {
 	const access = await loadMembershipAccess(db, request.orgId, request.userId);
 	if (!access) throw new AppError('not_found', request.notFoundMessage ?? 'Organization not found');
+	if (access.lacksRequiredTwoFactor && !request.allowWithoutRequiredTwoFactor) throw mfaRequiredError(access.orgName);
 	if (request.permission) requirePermission(access, request.permission);
 	return access;
 }
 
-/** The orgs where `userId` may do `permission`. */
+/** The orgs where `userId` may do `permission` (orgs whose 2FA requirement holds them back are left out). */
 export async function orgIdsPermitting(db: DbOrTx, userId: string, permission: Permission): Promise<string[]> {
 	const rows = await db
 		.select({ orgId: memberships.orgId })
 		.from(memberships)
 		.innerJoin(roles, eq(roles.id, memberships.roleId))
-		.where(and(eq(memberships.userId, userId), grantsSql(permission)));
+		.innerJoin(organizations, eq(organizations.id, memberships.orgId))
+		.leftJoin(totpCredentials, confirmedTotpOfMember)
+		.where(and(eq(memberships.userId, userId), grantsSql(permission), sql`not ${lacksRequiredTwoFactorSql}`));
 	return rows.map((r) => r.orgId);
 }
 
-export type AccessVerdict = 'allowed' | 'not_member' | 'forbidden';
+export type AccessVerdict = 'allowed' | 'not_member' | 'mfa_required' | 'forbidden';
 
 /**
  * The verdict for many (user, org) pairs in one query: the gateway's revocation watcher re-checks
@@ -109,14 +157,22 @@ export async function verdictsFor(
 		userIds.length === 0
 			? []
 			: await db
-					.select({ userId: memberships.userId, orgId: memberships.orgId, allowed: grantsSql(permission).mapWith(Boolean) })
+					.select({
+						userId: memberships.userId,
+						orgId: memberships.orgId,
+						allowed: grantsSql(permission).mapWith(Boolean),
+						lacksRequiredTwoFactor: lacksRequiredTwoFactorSql.mapWith(Boolean)
+					})
 					.from(memberships)
 					.innerJoin(roles, eq(roles.id, memberships.roleId))
+					.innerJoin(organizations, eq(organizations.id, memberships.orgId))
+					.leftJoin(totpCredentials, confirmedTotpOfMember)
 					.where(inArray(memberships.userId, userIds));
-	const found = new Map(rows.map((r) => [`${r.userId}/${r.orgId}`, r.allowed]));
+	const found = new Map(rows.map((r) => [`${r.userId}/${r.orgId}`, r]));
 	return ({ userId, orgId }) => {
-		const allowed = found.get(`${userId}/${orgId}`);
-		if (allowed === undefined) return 'not_member';
-		return allowed ? 'allowed' : 'forbidden';
+		const row = found.get(`${userId}/${orgId}`);
+		if (row === undefined) return 'not_member';
+		if (row.lacksRequiredTwoFactor) return 'mfa_required';
+		return row.allowed ? 'allowed' : 'forbidden';
 	};
 }

@@ -9,6 +9,7 @@ import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import { memberships } from '../db/schema';
 import { AppError } from '../errors';
+import { twoFactorEnabledAt, usersWithTwoFactor } from '../mfa/status';
 import { authorizeInOrg, type MembershipAccess } from './access';
 import { requireCanGrant, requireCanManageMember } from './guards';
 import { lockOrgForActor } from './lock-org-for-actor';
@@ -33,9 +34,11 @@ export type Member = {
 	role: string;
 	isOwner: boolean;
 	joinedAt: Date;
+	/** A confirmed TOTP setup (mfa/status.ts). */
+	twoFactorEnabled: boolean;
 };
 
-function toMember(row: MemberRow): Member {
+function toMember(row: MemberRow, twoFactorEnabled: boolean): Member {
 	return {
 		userId: row.userId,
 		email: row.email,
@@ -43,8 +46,13 @@ function toMember(row: MemberRow): Member {
 		roleId: row.roleId,
 		role: row.roleName,
 		isOwner: row.isOwner,
-		joinedAt: row.joinedAt
+		joinedAt: row.joinedAt,
+		twoFactorEnabled
 	};
+}
+
+async function withTwoFactor(db: DbOrTx, row: MemberRow): Promise<Member> {
+	return toMember(row, (await twoFactorEnabledAt(db, row.userId)) !== null);
 }
 
 /** Locks the org for a change to one member, whom the actor must be allowed to manage. */
@@ -60,9 +68,11 @@ async function lockManageableMember(
 	return { access, target };
 }
 
-/** The org's members, by email. The caller is authorized by the front door (view:members). */
+/** The org's members, by email, with who has 2FA on. The caller is authorized by the front door (view:members). */
 export async function listMembers(app: Pick<OrgDeps, 'db'>, orgId: string): Promise<Member[]> {
-	return (await listMemberRows(app.db, orgId)).map(toMember);
+	const rows = await listMemberRows(app.db, orgId);
+	const withTwoFactor = await usersWithTwoFactor(app.db, rows.map((r) => r.userId));
+	return rows.map((r) => toMember(r, withTwoFactor.has(r.userId)));
 }
 
 export async function changeMemberRole(
@@ -76,7 +86,7 @@ export async function changeMemberRole(
 		const { access, target } = await lockManageableMember(tx, orgId, acting, input.userId);
 		const role = await findRoleInOrg(tx, orgId, input.role);
 		requireCanGrant(access, role.permissions);
-		if (role.id === target.roleId) return toMember(target);
+		if (role.id === target.roleId) return withTwoFactor(tx, target);
 		await tx
 			.update(memberships)
 			.set({ roleId: role.id })
@@ -93,7 +103,7 @@ export async function changeMemberRole(
 			},
 			now
 		);
-		return toMember(await requireMemberRow(tx, orgId, target.userId));
+		return withTwoFactor(tx, await requireMemberRow(tx, orgId, target.userId));
 	});
 }
 
@@ -135,7 +145,8 @@ export async function leaveOrg(app: OrgDeps, acting: ActingUser, orgId: string):
 	const now = app.clock.now();
 	return app.db.transaction(async (tx) => {
 		await lockOrg(tx, orgId);
-		const access = await authorizeInOrg(tx, { orgId, userId: acting.userId });
+		// Leaving stays open to a member held back by the org's 2FA requirement, so nobody is trapped.
+		const access = await authorizeInOrg(tx, { orgId, userId: acting.userId, allowWithoutRequiredTwoFactor: true });
 		if (access.isOwner && (await countOwners(tx, orgId)) <= 1) throw new AppError('conflict', LAST_OWNER_CANNOT_LEAVE);
 		await tx.delete(memberships).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, acting.userId)));
 		await auditOrg(

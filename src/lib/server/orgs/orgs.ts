@@ -8,6 +8,7 @@ import { and, count, eq, inArray } from 'drizzle-orm';
 import { memberships, organizations, roles } from '../db/schema';
 import { isUniqueViolation } from '../db/pg-errors';
 import { AppError } from '../errors';
+import { twoFactorEnabledAt } from '../mfa/status';
 import { authorizeInOrg, permissionsGranted } from './access';
 import { requireOwner } from './guards';
 import { BUILT_IN_ROLES, PERMISSIONS, type BuiltInRoleName, type Permission } from './permissions';
@@ -19,8 +20,11 @@ export type Org = { id: string; name: string; slug: string; createdAt: Date };
 /** An org as one member sees it: their role, ownership and effective permissions. */
 export type OrgForMember = Org & { roleId: string; role: string; isOwner: boolean; permissions: Permission[] };
 
-/** An org in the caller's list: how many members it has, or null where they may not see its members. */
-export type OrgListItem = OrgForMember & { memberCount: number | null };
+/**
+ * An org in the caller's list: how many members it has, or null where they may not see its members;
+ * whether it requires 2FA, and whether that requirement holds the caller back (`mfaRequired`).
+ */
+export type OrgListItem = OrgForMember & { memberCount: number | null; requireTwoFactor: boolean; mfaRequired: boolean };
 
 function slugTaken(slug: string) {
 	return new AppError('conflict', `The slug "${slug}" is already taken`);
@@ -90,15 +94,23 @@ export async function listOrgsForUser(app: Pick<OrgDeps, 'db'>, userId: string):
 			roleId: roles.id,
 			role: roles.name,
 			rolePermissions: roles.permissions,
-			isOwner: memberships.isOwner
+			isOwner: memberships.isOwner,
+			requireTwoFactor: organizations.requireTwoFactor
 		})
 		.from(memberships)
 		.innerJoin(organizations, eq(organizations.id, memberships.orgId))
 		.innerJoin(roles, and(eq(roles.id, memberships.roleId), eq(roles.orgId, memberships.orgId)))
 		.where(eq(memberships.userId, userId))
 		.orderBy(organizations.name, organizations.id);
-	const orgs = rows.map(({ rolePermissions, ...row }) => ({ ...row, permissions: permissionsGranted({ isOwner: row.isOwner, rolePermissions }) }));
-	const countable = orgs.filter((o) => o.permissions.includes('view:members')).map((o) => o.id);
+	// The org list is one of the two doors the 2FA requirement leaves open (names only, so the member
+	// can find the org to leave it or see why it is closed); everything else is asked of access.ts.
+	const hasTwoFactor = rows.some((r) => r.requireTwoFactor) && (await twoFactorEnabledAt(app.db, userId)) !== null;
+	const orgs = rows.map(({ rolePermissions, ...row }) => ({
+		...row,
+		permissions: permissionsGranted({ isOwner: row.isOwner, rolePermissions }),
+		mfaRequired: row.requireTwoFactor && !hasTwoFactor
+	}));
+	const countable = orgs.filter((o) => !o.mfaRequired && o.permissions.includes('view:members')).map((o) => o.id);
 	const counts = new Map<string, number>();
 	if (countable.length > 0) {
 		const grouped = await app.db

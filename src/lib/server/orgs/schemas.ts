@@ -86,3 +86,9 @@ export type UpdateRoleInput = z.infer<typeof updateRoleInput>;
 export const roleInput = z.object({ roleId: roleIdSchema });
 export type RoleInput = z.infer<typeof roleInput>;
 
+
+/** The org's 2FA requirement (PATCH /api/orgs/{id}/settings, orgs.twoFactor.setRequired). */
+export const setTwoFactorRequirementInput = z.object({
+	requireTwoFactor: z.boolean({ error: 'requireTwoFactor must be true or false' })
+});
+export type SetTwoFactorRequirementInput = z.infer<typeof setTwoFactorRequirementInput>;

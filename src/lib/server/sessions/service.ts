@@ -8,6 +8,7 @@ import type { AppContext } from '../app-context';
 import { appendAccountAudit } from '../audit/append';
 import type { AuthState, RequestMeta } from '../auth/types';
 import { sessions } from '../db/schema';
+import type { SignInMethod } from '../db/schema';
 import { AppError } from '../errors';
 import { endSessions } from '../auth/session-endings';
 import type { DbOrTx } from '../db/client';
@@ -26,6 +27,8 @@ export type SessionView = {
 	lastActiveAt: Date;
 	createdAt: Date;
 	current: boolean;
+	/** How the session signed in: `password`, `password_totp`, `password_recovery_code`, `password_passkey`, `passkey`. */
+	authMethod: SignInMethod;
 };
 
 export async function listSessions(app: AppContext, auth: AuthState): Promise<SessionView[]> {
@@ -40,7 +43,8 @@ export async function listSessions(app: AppContext, auth: AuthState): Promise<Se
 			ipAddress: s.ipAddress,
 			lastActiveAt: s.lastActiveAt,
 			createdAt: s.createdAt,
-			current: s.id === auth.session.id
+			current: s.id === auth.session.id,
+			authMethod: s.authMethod
 		}));
 }
 

@@ -11,7 +11,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const caller = callerFor(locals);
 	const [orgs, invitations] = await Promise.all([caller.orgs.list(), caller.invitations.mine()]);
 	return {
-		orgs: orgs.map(({ id, name, slug, role, isOwner, memberCount }) => ({ id, name, slug, role, isOwner, memberCount })),
+		orgs: orgs.map(({ id, name, slug, role, isOwner, memberCount, mfaRequired }) => ({ id, name, slug, role, isOwner, memberCount, mfaRequired })),
 		invitations,
 		now: new Date()
 	};

@@ -19,10 +19,13 @@ import {
 	memberInput,
 	renameOrgInput,
 	roleInput,
+	setTwoFactorRequirementInput,
 	transferOwnershipInput,
 	updateRoleInput
 } from '../../orgs/schemas';
 import type { ActingUser } from '../../orgs/store';
+import { twoFactorEnabledAt } from '../../mfa/status';
+import { resetMemberTwoFactor, setTwoFactorRequirement, twoFactorRequirementOf } from '../../orgs/two-factor';
 import type { AuthState, RequestMeta } from '../../auth/types';
 import { orgIdInput, orgProcedure, protectedProcedure, router } from '../init';
 
@@ -40,7 +43,27 @@ const membersRouter = router({
 	remove: orgProcedure
 		.meta({ permission: 'manage:members' })
 		.input(memberInput)
-		.mutation(({ ctx, input }) => removeMember(ctx.app, actingUserOf(ctx), input.orgId, input))
+		.mutation(({ ctx, input }) => removeMember(ctx.app, actingUserOf(ctx), input.orgId, input)),
+	/** Owner-only: the member signs in with the password alone until they enable 2FA again. */
+	resetTwoFactor: orgProcedure
+		.meta({ ownerOnly: true })
+		.input(memberInput)
+		.mutation(({ ctx, input }) => resetMemberTwoFactor(ctx.app, actingUserOf(ctx), input.orgId, input))
+});
+
+/** The org's 2FA requirement; enforced by the one access rule, switched here. */
+const twoFactorRouter = router({
+	/** With whether the caller has 2FA on, which decides whether they may turn the requirement on. */
+	get: orgProcedure
+		.meta({ permission: 'view:members' })
+		.query(async ({ ctx, input }) => ({
+			...(await twoFactorRequirementOf(ctx.app.db, input.orgId)),
+			callerHasTwoFactor: (await twoFactorEnabledAt(ctx.app.db, ctx.auth.user.id)) !== null
+		})),
+	setRequired: orgProcedure
+		.meta({ permission: 'manage:members' })
+		.input(setTwoFactorRequirementInput)
+		.mutation(({ ctx, input }) => setTwoFactorRequirement(ctx.app, actingUserOf(ctx), input.orgId, input))
 });
 
 /** People join only by accepting an invitation; the invitee's side is in invitations.ts. */
@@ -105,6 +128,7 @@ export const orgsRouter = router({
 		.input(orgIdInput)
 		.mutation(({ ctx, input }) => leaveOrg(ctx.app, actingUserOf(ctx), input.orgId)),
 	members: membersRouter,
+	twoFactor: twoFactorRouter,
 	invitations: orgInvitationsRouter,
 	roles: rolesRouter
 });

@@ -91,6 +91,20 @@ export const actions: Actions = {
 		if (parsed.data.userId === auth.user.id) redirect(303, '/dashboard');
 		return { action: 'remove', notice: 'The member was removed.' };
 	},
+	/** Owner-only (the procedure checks): the member signs in with the password alone until they enable 2FA again. */
+	resetTwoFactor: async ({ request, locals, url, params }) => {
+		requireAuth(locals, url);
+		const orgId = (await orgFromParam(locals, params.org)).id;
+		const parsed = parseForm(memberInput, formValues(await request.formData()), 'resetTwoFactor');
+		if (!parsed.ok) return parsed.failure;
+		const caller = callerFor(locals);
+		try {
+			await caller.orgs.members.resetTwoFactor({ orgId, ...parsed.data });
+		} catch (err) {
+			return failFrom(err, { action: 'resetTwoFactor' });
+		}
+		return { action: 'resetTwoFactor', notice: 'Two-factor authentication was reset. The member signs in with their password until they turn it on again.' };
+	},
 	transferOwnership: async ({ request, locals, url, params }) => {
 		requireAuth(locals, url);
 		const orgId = (await orgFromParam(locals, params.org)).id;

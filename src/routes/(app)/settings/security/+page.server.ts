@@ -8,12 +8,16 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, url }) => {
 	requireAuth(locals, url);
 	const caller = callerFor(locals);
-	const [sessions, keys, events] = await Promise.all([
+	const [sessions, keys, events, orgs] = await Promise.all([
 		caller.sessions.list(),
 		caller.sshKeys.list(),
-		caller.securityLog.list({ limit: 5 })
+		caller.securityLog.list({ limit: 5 }),
+		caller.orgs.list()
 	]);
+	// Sent here by an org that requires 2FA: named from the caller's own list, never from the URL's text.
+	const turnedAwayBy = orgs.find((o) => o.mfaRequired && o.slug === url.searchParams.get('mfa_required'));
 	return {
+		mfaRequiredBy: turnedAwayBy ? { name: turnedAwayBy.name, slug: turnedAwayBy.slug } : null,
 		sessionCount: sessions.length,
 		keyCount: keys.length,
 		recentEvents: events.items.map(({ id, summary, createdAt, ipAddress }) => ({ id, summary, createdAt, ipAddress })),

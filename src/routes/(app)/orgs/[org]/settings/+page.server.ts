@@ -14,10 +14,13 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, url, params }) => {
 	requireAuth(locals, url);
 	const org = await orgFromParam(locals, params.org);
-	if (!org.isOwner) return { ownerCount: null };
+	const caller = callerFor(locals);
 	try {
-		const members = await callerFor(locals).orgs.members.list({ orgId: org.id });
-		return { ownerCount: members.filter((m) => m.isOwner).length };
+		// The 2FA card's state is for members who may see the member list (view:members).
+		const twoFactor = org.permissions.includes('view:members') ? await caller.orgs.twoFactor.get({ orgId: org.id }) : null;
+		if (!org.isOwner) return { ownerCount: null, twoFactor };
+		const members = await caller.orgs.members.list({ orgId: org.id });
+		return { ownerCount: members.filter((m) => m.isOwner).length, twoFactor };
 	} catch (err) {
 		throwPageError(err);
 	}
@@ -37,9 +40,25 @@ export const actions: Actions = {
 			return failFrom(err, { action: 'rename', field: 'name', values });
 		}
 	},
+	/** Owners and members with manage:members; the procedure refuses turning it on without one's own 2FA. */
+	requireTwoFactor: async ({ request, locals, url, params }) => {
+		requireAuth(locals, url);
+		const org = await orgFromParam(locals, params.org);
+		const requireTwoFactor = formValues(await request.formData()).requireTwoFactor === 'true';
+		try {
+			await callerFor(locals).orgs.twoFactor.setRequired({ orgId: org.id, requireTwoFactor });
+		} catch (err) {
+			return failFrom(err, { action: 'requireTwoFactor' });
+		}
+		const notice = requireTwoFactor
+			? `${org.name} now requires two-factor authentication. Members without it are sent to turn it on.`
+			: `${org.name} no longer requires two-factor authentication.`;
+		return { action: 'requireTwoFactor', notice };
+	},
+	/** Also posted from the Security page's notice by a member the org's 2FA requirement holds back. */
 	leave: async ({ locals, url, params }) => {
 		requireAuth(locals, url);
-		const orgId = (await orgFromParam(locals, params.org)).id;
+		const orgId = (await orgFromParam(locals, params.org, { allowWithoutRequiredTwoFactor: true })).id;
 		try {
 			await callerFor(locals).orgs.leave({ orgId });
 		} catch (err) {
