@@ -18,6 +18,8 @@ import type {
 	RegistrationResponseJSON
 } from '@simplewebauthn/server';
 
+type CBORType = Parameters<typeof isoCBOR.encode>[0];
+
 const FLAG_UP = 0x01;
 const FLAG_UV = 0x04;
 const FLAG_BE = 0x08;
@@ -83,7 +85,11 @@ export class SoftAuthenticator {
 		const attested = Buffer.concat([Buffer.alloc(16), Buffer.from([credentialId.length >> 8, credentialId.length & 0xff]), credentialId, coseKeyOf(privateKey)]);
 		const authData = Buffer.concat([sha256(rpID), Buffer.from([this.flags(FLAG_AT)]), u32(counter), attested]);
 		const clientDataJSON = JSON.stringify({ type: 'webauthn.create', challenge: overrides.challenge ?? options.challenge, origin: overrides.origin ?? this.options.origin, crossOrigin: false });
-		const attestationObject = isoCBOR.encode(new Map<string, string | Uint8Array | Map<string, never>>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]));
+		const attestation = new Map<string, CBORType>();
+		attestation.set('fmt', 'none');
+		attestation.set('attStmt', new Map<string, CBORType>());
+		attestation.set('authData', new Uint8Array(authData));
+		const attestationObject = isoCBOR.encode(attestation);
 		const id = b64url(credentialId);
 		this.credentials.set(id, { id, privateKey, userHandle: options.user.id, rpID, counter });
 		return {

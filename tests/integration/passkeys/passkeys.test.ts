@@ -236,7 +236,7 @@ describe('signing in with a passkey', () => {
 			['forged', async () => {
 				const r = authenticator.authenticate(await signInOptions());
 				const sig = Buffer.from(r.response.signature, 'base64url');
-				sig[sig.length - 1] ^= 1;
+				sig[sig.length - 1] = sig[sig.length - 1]! ^ 1;
 				return { ...r, response: { ...r.response, signature: sig.toString('base64url') } };
 			}, 'passkey_not_recognized'],
 			['user handle', async () => authenticator.authenticate(await signInOptions(), { userHandle: Buffer.alloc(32).toString('base64url') }), 'passkey_not_recognized'],

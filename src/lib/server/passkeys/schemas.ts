@@ -3,6 +3,7 @@
  * The browser's WebAuthn answers are only shaped and bounded here; @simplewebauthn/server judges
  * their content (origin, RP ID, challenge, signature).
  */
+import type { AuthenticationExtensionsClientOutputs } from '@simplewebauthn/server';
 import { z } from 'zod';
 
 /** Unicode's control characters (Cc). */
@@ -28,7 +29,9 @@ const credentialBase = {
 	id: b64url('response.id').min(1, 'response.id is required'),
 	rawId: b64url('response.rawId').min(1, 'response.rawId is required'),
 	type: z.literal('public-key', { error: 'response.type must be "public-key"' }),
-	clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+	clientExtensionResults: z
+		.custom<AuthenticationExtensionsClientOutputs>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'response.clientExtensionResults must be an object')
+		.default({}),
 	authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional()
 };
 
@@ -74,3 +77,12 @@ export const signInVerifyInput = z.object({ response: authenticationResponseSche
 export type SignInVerifyInput = z.infer<typeof signInVerifyInput>;
 
 export const reauthVerifyInput = z.object({ response: authenticationResponseSchema });
+
+/** The sign-in page's own endpoints (a browser session cookie, not API tokens). */
+export const pageSignInMode = z.enum(['signin', 'mfa'], { error: 'mode must be "signin" or "mfa"' });
+export const pageSignInOptionsInput = z.object({ mode: pageSignInMode });
+export const pageSignInVerifyInput = z.object({
+	mode: pageSignInMode,
+	response: authenticationResponseSchema,
+	redirectTo: z.string().max(2048).optional()
+});
