@@ -29,7 +29,7 @@ import { passkeys, type Passkey } from '../db/schema';
 import { AppError } from '../errors';
 import { completeMfaSignIn, findLiveMfaChallenge, recordMfaFailure, type MfaSignIn } from '../mfa/challenge';
 import { enforceAuthRateLimit } from '../ratelimit/limiter';
-import { redeemChallenge, storeChallenge, type ChallengeBinding } from './challenges';
+import { clientDataOf, redeemChallenge, storeChallenge, type ChallengeBinding } from './challenges';
 import { CEREMONY_TIMEOUT_MS, relyingPartyOf } from './relying-party';
 import type { AuthenticationResponseInput } from './schemas';
 
@@ -98,7 +98,7 @@ async function assertPasskey(app: AppContext, response: AuthenticationResponseIn
 	if (response.response.userHandle !== undefined ? response.response.userHandle !== passkey.userHandle : binding.userId === null) {
 		throw await fail('user_handle_mismatch', passkey);
 	}
-	const { rpID, origin } = relyingPartyOf(app.config);
+	const { rpID, origin } = relyingPartyOf(app.config, clientDataOf(response.response.clientDataJSON).origin);
 	let info;
 	try {
 		const verification = await verifyAuthenticationResponse({

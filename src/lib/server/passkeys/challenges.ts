@@ -36,12 +36,16 @@ export async function storeChallenge(db: DbOrTx, challenge: string, binding: Cha
 
 export const CHALLENGE_DEAD_MESSAGE = 'This passkey request has expired or was already used. Try again.';
 
-/** The challenge the browser signed, as it wrote it in clientDataJSON; a malformed one is a 400. */
-export function challengeOf(clientDataJSON: string): string {
+type ClientData = { challenge: string; origin: string | null };
+
+/** The challenge the browser signed and the origin it named, as written in clientDataJSON; malformed: 400. */
+export function clientDataOf(clientDataJSON: string): ClientData {
 	try {
-		const parsed: unknown = JSON.parse(Buffer.from(clientDataJSON, 'base64url').toString('utf8'));
-		const challenge = (parsed as { challenge?: unknown }).challenge;
-		if (typeof challenge === 'string' && challenge.length > 0 && challenge.length <= 256) return challenge;
+		const parsed = JSON.parse(Buffer.from(clientDataJSON, 'base64url').toString('utf8')) as { challenge?: unknown; origin?: unknown };
+		const { challenge, origin } = parsed;
+		if (typeof challenge === 'string' && challenge.length > 0 && challenge.length <= 256) {
+			return { challenge, origin: typeof origin === 'string' ? origin : null };
+		}
 	} catch {
 		// falls through to the same answer as a missing field
 	}
@@ -53,7 +57,7 @@ export function challengeOf(clientDataJSON: string): string {
  * challenge text to verify against. Any mismatch answers the same as an unknown or expired challenge.
  */
 export async function redeemChallenge(app: AppContext, clientDataJSON: string, expected: ChallengeBinding, now: Date): Promise<string> {
-	const challenge = challengeOf(clientDataJSON);
+	const { challenge } = clientDataOf(clientDataJSON);
 	const [row] = await app.db
 		.delete(webauthnChallenges)
 		.where(and(eq(webauthnChallenges.challengeHash, hashSecret(challenge)), gt(webauthnChallenges.expiresAt, now)))

@@ -26,7 +26,7 @@ import type { DbOrTx } from '../db/client';
 import { isUniqueViolation } from '../db/pg-errors';
 import { passkeys, users } from '../db/schema';
 import { AppError } from '../errors';
-import { redeemChallenge, storeChallenge } from './challenges';
+import { clientDataOf, redeemChallenge, storeChallenge } from './challenges';
 import { toPasskeyView, type PasskeyView } from './manage';
 import { CEREMONY_TIMEOUT_MS, RP_NAME, relyingPartyOf } from './relying-party';
 import type { RegisterPasskeyInput } from './schemas';
@@ -76,7 +76,7 @@ export async function registerPasskey(app: AppContext, auth: AuthState, input: R
 		{ purpose: 'registration', userId: auth.user.id, sessionId: auth.session.id },
 		now
 	);
-	const { rpID, origin } = relyingPartyOf(app.config);
+	const { rpID, origin } = relyingPartyOf(app.config, clientDataOf(input.response.response.clientDataJSON).origin);
 	let verification;
 	try {
 		verification = await verifyRegistrationResponse({
