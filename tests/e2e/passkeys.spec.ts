@@ -65,7 +65,7 @@ test('register a passkey, sign in with it without a password, remove it, then it
 	const card = page.getByTestId('passkeys-card');
 	await expect(card.getByTestId('passkey-count')).toHaveText('0 passkeys');
 	await expect(card.getByText('No passkey yet.')).toBeVisible();
-	await card.getByRole('button', { name: 'Add a passkey' }).click();
+	await card.getByRole('button', { name: 'Register passkey' }).click();
 	const name = card.getByLabel('Name of the passkey');
 	await expect(name).toBeFocused();
 	await expect(name).toHaveAttribute('placeholder', 'MacBook Touch ID');

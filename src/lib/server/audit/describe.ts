@@ -262,10 +262,12 @@ const PHRASES: Record<Exclude<KnownAuditAction, `${'ssh' | 'terminal'}.${string}
 	'passkey.deleted': (r) => `removed the passkey ${quoted(r.metadata.name, '')}`,
 	'auth.passkey_failed': (r, a) =>
 		r.metadata.reason === 'bad_signature' || r.metadata.reason === 'user_handle_mismatch'
-			? `failed to sign in with ${a.pronoun} passkey ${quoted(r.metadata.name, '')} (its signature did not verify)`
-			: 'tried to sign in with a passkey that is not registered here',
+			? `had a sign-in with ${a.pronoun} passkey ${quoted(r.metadata.name, '')} refused (the response did not verify)`
+			: r.metadata.reason === 'other_user'
+				? 'offered a passkey of another account'
+				: 'tried to sign in with a passkey that is not registered here',
 	'auth.passkey_counter_regression': (r, a) =>
-		`was refused sign-in with ${a.pronoun} passkey ${quoted(r.metadata.name, '')}: its counter went backwards, so the key may have been copied`,
+		`had a sign-in with ${a.pronoun} passkey ${quoted(r.metadata.name, '')} refused: its counter went backwards, so the key may have been copied`,
 	'ssh_key.added': (r) => `added the SSH key ${quoted(r.metadata.name, '')}${optional(r.metadata.type, ' (', ')')}`,
 	'ssh_key.imported': (r) => {
 		const added = num(r.metadata.added) ?? 0;
