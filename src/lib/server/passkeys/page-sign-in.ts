@@ -31,7 +31,7 @@ function mfaTokenOf(cookies: Cookies): string {
 	return token;
 }
 
-export function pageSignInOptions(app: AppContext, mode: PageSignInMode, cookies: Cookies) {
+export async function pageSignInOptions(app: AppContext, mode: PageSignInMode, cookies: Cookies) {
 	return signInOptions(app, mode === 'mfa' ? mfaTokenOf(cookies) : undefined);
 }
 
