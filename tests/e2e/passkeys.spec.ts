@@ -97,6 +97,7 @@ test('register a passkey, sign in with it without a password, remove it, then it
 	await row.getByRole('button', { name: 'Save' }).click();
 	await expect(card.getByText('Passkey renamed to "Work laptop".')).toBeVisible();
 	await expect(row).toContainText('Work laptop');
+	await expect(row.getByRole('button', { name: 'Rename Work laptop' })).toBeFocused();
 
 	await page.evaluate(() => localStorage.setItem('e2e-autofill', 'off'));
 	await signOut(page);
