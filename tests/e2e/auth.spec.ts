@@ -52,7 +52,7 @@ test('signed-out visitors are sent to /login and come back after signing in', as
 	await expect(page).toHaveURL(/\/login\?redirectTo=%2Fsettings%2Fsecurity$/);
 	await page.getByLabel('Email').fill(account.email);
 	await page.getByLabel('Password').fill(account.password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 	await expect(page).toHaveURL(/\/settings\/security$/);
 
 	// An off-site redirectTo is ignored.
@@ -60,7 +60,7 @@ test('signed-out visitors are sent to /login and come back after signing in', as
 	await page.goto('/login?redirectTo=//evil.example/x');
 	await page.getByLabel('Email').fill(account.email);
 	await page.getByLabel('Password').fill(account.password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 	await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/dashboard$/);
 });
 

@@ -40,7 +40,7 @@ export async function fillSignIn(page: Page, account: Pick<Account, 'email' | 'p
 	await page.goto('/login');
 	await page.getByLabel('Email').fill(account.email);
 	await page.getByLabel('Password').fill(account.password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 /**

@@ -17,7 +17,7 @@ function wrongOrigin(baseURL: string | undefined): string {
 async function fillAndSubmit(page: Page, account: { email: string; password: string }) {
 	await page.getByLabel('Email').fill(account.email);
 	await page.getByLabel('Password').fill(account.password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 async function expectNoSidewaysScroll(page: Page) {

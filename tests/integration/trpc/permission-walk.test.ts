@@ -39,7 +39,10 @@ import { acting, authStateFor, callerAs, insertUser, joinOrg, mailedToken, orgWi
 /** Procedures anyone may call without signing in. Add one here only on purpose, with a reason. */
 const INTENTIONALLY_PUBLIC = new Set<string>([
 	// The mailed token is the proof; the link may be opened on a device that is not signed in.
-	'account.confirmEmailChange'
+	'account.confirmEmailChange',
+	// A passkey sign-in is how someone without a session proves who they are (the signature is the proof).
+	'passkeys.signInOptions',
+	'passkeys.signIn'
 ]);
 
 /**

@@ -85,7 +85,7 @@ function actorOf(row: DescribableAuditRow, options: DescribeOptions): Who {
 	const name = row.actorUserId ? options.names.get(row.actorUserId) : undefined;
 	if (name) return who(clip(name));
 	if (row.actorEmail) return who(clip(row.actorEmail));
-	return who(row.action === 'auth.login_failed' ? 'Someone' : 'The system');
+	return who(row.action === 'auth.login_failed' || row.action === 'auth.passkey_failed' ? 'Someone' : 'The system');
 }
 
 /** The user a member event is about: their name, else the email the row kept. */
@@ -263,6 +263,17 @@ const PHRASES: Record<Exclude<KnownAuditAction, `${'ssh' | 'terminal'}.${string}
 	'user.password_changed': (r, a) => `changed ${a.pronoun} password${endedSessions(r.metadata)}`,
 	'user.password_reset_requested': () => 'asked for a password reset link',
 	'user.password_reset': (r, a) => `reset ${a.pronoun} password with an emailed link${endedSessions(r.metadata)}`,
+	'passkey.registered': (r) => `added the passkey ${quoted(r.metadata.name, '')}${r.metadata.synced === true ? ' (synced)' : ''}`,
+	'passkey.renamed': (r) => `renamed the passkey ${quoted(r.metadata.previousName, '')} to ${quoted(r.metadata.name, '')}`,
+	'passkey.deleted': (r) => `removed the passkey ${quoted(r.metadata.name, '')}`,
+	'auth.passkey_failed': (r, a) =>
+		r.metadata.reason === 'bad_signature' || r.metadata.reason === 'user_handle_mismatch'
+			? `had a sign-in with ${a.pronoun} passkey ${quoted(r.metadata.name, '')} refused (the response did not verify)`
+			: r.metadata.reason === 'other_user'
+				? 'offered a passkey of another account'
+				: 'tried to sign in with a passkey that is not registered here',
+	'auth.passkey_counter_regression': (r, a) =>
+		`had a sign-in with ${a.pronoun} passkey ${quoted(r.metadata.name, '')} refused: its counter went backwards, so the key may have been copied`,
 	'ssh_key.added': (r) => `added the SSH key ${quoted(r.metadata.name, '')}${optional(r.metadata.type, ' (', ')')}`,
 	'ssh_key.imported': (r) => {
 		const added = num(r.metadata.added) ?? 0;

@@ -6,6 +6,7 @@ import { authRouter } from './routers/auth';
 import { instancesRouter } from './routers/instances';
 import { invitationsRouter } from './routers/invitations';
 import { orgsRouter } from './routers/orgs';
+import { passkeysRouter } from './routers/passkeys';
 import { recordingsRouter } from './routers/recordings';
 import { securityLogRouter } from './routers/security-log';
 import { serversRouter } from './routers/servers';
@@ -22,6 +23,7 @@ export const appRouter = router({
 	audit: auditRouter,
 	admin: adminRouter,
 	sshKeys: sshKeysRouter,
+	passkeys: passkeysRouter,
 	servers: serversRouter,
 	instances: instancesRouter,
 	recordings: recordingsRouter
