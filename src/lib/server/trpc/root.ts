@@ -11,6 +11,7 @@ import { securityLogRouter } from './routers/security-log';
 import { serversRouter } from './routers/servers';
 import { sessionsRouter } from './routers/sessions';
 import { sshKeysRouter } from './routers/ssh-keys';
+import { twoFactorRouter } from './routers/two-factor';
 
 export const appRouter = router({
 	auth: authRouter,
@@ -24,7 +25,8 @@ export const appRouter = router({
 	sshKeys: sshKeysRouter,
 	servers: serversRouter,
 	instances: instancesRouter,
-	recordings: recordingsRouter
+	recordings: recordingsRouter,
+	twoFactor: twoFactorRouter
 });
 
 export type AppRouter = typeof appRouter;
