@@ -26,6 +26,8 @@ export const secondFactorCodeSchema = z
 
 export const mfaTokenSchema = z.string({ error: 'mfaToken is required' }).min(1, 'mfaToken is required').max(512, 'mfaToken is too long');
 
+/** The settings page's setup: show a recent pending secret again rather than make a new one. */
+export const twoFactorSetupInput = z.object({ reusePending: z.boolean().optional() }).optional();
 export const enableTwoFactorInput = z.object({ code: totpCodeSchema });
 export const regenerateRecoveryCodesInput = z.object({ code: totpCodeSchema });
 export const disableTwoFactorInput = z.object({ password: presentedPasswordSchema('Password is required'), code: secondFactorCodeSchema });

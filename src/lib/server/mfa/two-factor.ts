@@ -54,14 +54,27 @@ function notOn(): AppError {
 	return new AppError('conflict', 'Two-factor authentication is not on for this account.');
 }
 
-/** A new pending secret (replacing any pending one), with its key URI and QR code. */
-export async function startTwoFactorSetup(app: AppContext, auth: AuthState): Promise<TwoFactorSetup> {
+/** How long the settings page shows the same pending secret again (reloads, a mistyped code) before making a new one. */
+export const PENDING_SETUP_REUSE_SECONDS = 30 * 60;
+
+/**
+ * A new pending secret (replacing any pending one), with its key URI and QR code. With `reusePending`
+ * (the settings page), a pending secret made in the last 30 minutes is shown again instead, so a
+ * reload or a wrong code does not change the QR code the user has already scanned.
+ */
+export async function startTwoFactorSetup(app: AppContext, auth: AuthState, options: { reusePending?: boolean } = {}): Promise<TwoFactorSetup> {
 	requireRecentReauthentication(app, auth);
 	const now = app.clock.now();
 	const userId = auth.user.id;
+	if (options.reusePending) {
+		const pending = await findTotpCredential(app.db, userId);
+		if (pending?.enabledAt) throw alreadyOn();
+		if (pending && now.getTime() - pending.createdAt.getTime() < PENDING_SETUP_REUSE_SECONDS * 1000) {
+			return describeSetup(openTotpSecret(app, pending), auth.user.email);
+		}
+	}
 	const secretBytes = generateTotpSecret();
-	const secret = encodeTotpSecret(secretBytes);
-	const secretEncrypted = sealTotpSecret(app, userId, secret);
+	const secretEncrypted = sealTotpSecret(app, userId, encodeTotpSecret(secretBytes));
 	const written = await app.db
 		.insert(totpCredentials)
 		.values({ userId, secretEncrypted, createdAt: now })
@@ -73,8 +86,12 @@ export async function startTwoFactorSetup(app: AppContext, auth: AuthState): Pro
 		})
 		.returning({ userId: totpCredentials.userId });
 	if (written.length === 0) throw alreadyOn();
-	const otpauthUrl = totpKeyUri(secretBytes, auth.user.email);
-	return { secret, otpauthUrl, qrSvg: await totpQrSvg(otpauthUrl) };
+	return describeSetup(secretBytes, auth.user.email);
+}
+
+async function describeSetup(secretBytes: Uint8Array, email: string): Promise<TwoFactorSetup> {
+	const otpauthUrl = totpKeyUri(secretBytes, email);
+	return { secret: encodeTotpSecret(secretBytes), otpauthUrl, qrSvg: await totpQrSvg(otpauthUrl) };
 }
 
 /** Confirms the pending setup with a code from it: 2FA is on, and the 8 recovery codes are shown once. */
