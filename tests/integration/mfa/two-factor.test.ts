@@ -13,6 +13,9 @@ import type { MfaRequired } from '../../../src/lib/server/mfa/challenge';
 import { reauthenticate } from '../../../src/lib/server/mfa/reauthenticate';
 import { verifyMfaSignIn } from '../../../src/lib/server/mfa/sign-in';
 import { disableTwoFactor, enableTwoFactor, regenerateRecoveryCodes, startTwoFactorSetup, twoFactorStatus } from '../../../src/lib/server/mfa/two-factor';
+import { errorToResponse } from '../../../src/lib/server/http/json';
+import { createContextInner } from '../../../src/lib/server/trpc/init';
+import { createCaller } from '../../../src/lib/server/trpc/root';
 import { manualClock, type TestApp } from '../../helpers/app';
 import { meta, PASSWORD, signedInUser, type SignedIn } from '../../helpers/accounts';
 import { createIsolatedTestApp } from '../../helpers/orgs';
@@ -120,6 +123,21 @@ describe('turning 2FA on', () => {
 		const [row] = await app.db.select().from(sessions).where(eq(sessions.id, user.auth.session.id));
 		expect(row!.reauthenticatedAt).toEqual(clock.now());
 		clock.advanceSeconds(30);
+	});
+});
+
+describe('the API door', () => {
+	it('answers 403 {"error": "reauthentication_required"} through the tRPC caller the REST facade uses', async () => {
+		const user = await signedInUser(app, 'api403');
+		clock.advanceSeconds(10 * 60 + 1);
+		const caller = createCaller(createContextInner({ app, auth: (await current(user)).auth, request: meta() }));
+		for (const call of [() => caller.twoFactor.setup(), () => caller.twoFactor.enable({ code: '123456' }), () => caller.twoFactor.regenerateRecoveryCodes({ code: '123456' })]) {
+			const response = errorToResponse(await call().catch((e) => e));
+			expect(response.status).toBe(403);
+			expect(await response.json()).toMatchObject({ error: 'reauthentication_required', message: expect.stringContaining('Confirm it is you') });
+		}
+		expect(await caller.twoFactor.status()).toEqual({ enabled: false, enabledAt: null, recoveryCodesRemaining: 0 });
+		expect(await app.db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.auth.user.id))).toEqual([]);
 	});
 });
 
