@@ -25,6 +25,9 @@ import type { DisableTwoFactorInput, EnableTwoFactorInput, RegenerateRecoveryCod
 import { encodeTotpSecret, generateTotpSecret, matchTotpStep, totpKeyUri, totpQrSvg } from './totp';
 
 
+/** For an org owner's reset of a member's 2FA: deletes the credential and codes; the caller authorizes and audits. */
+export { removeTwoFactor } from './factor';
+
 export type TwoFactorStatus = { enabled: boolean; enabledAt: Date | null; recoveryCodesRemaining: number };
 export type TwoFactorSetup = { secret: string; otpauthUrl: string; qrSvg: string };
 export type RecoveryCodesShown = { recoveryCodes: string[] };
