@@ -45,7 +45,7 @@ describe('ocore login with two-factor authentication', () => {
 		const right = await totpCode(setup.body.secret);
 		const wrong = await login(right === '000000' ? '111111' : '000000');
 		expect(wrong).toMatchObject({ code: 1, stdout: '' });
-		expect(wrong.stderr).toBe('ocore: That code is not right, or the recovery code was already used. 4 tries left.\n');
+		expect(wrong.stderr).toBe('ocore: That code is not right. 4 tries left.\n');
 		expect(existsSync(path.join(configDir, 'credentials.json'))).toBe(false);
 
 		const ok = await login(right);

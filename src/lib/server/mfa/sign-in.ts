@@ -18,7 +18,7 @@ import { findUserById } from '../auth/users';
 import { AppError } from '../errors';
 import { completeMfaSignIn, findLiveMfaChallenge, recordMfaFailure } from './challenge';
 import { verifySecondFactor } from './factor';
-import type { TotpVerifyInput } from './schemas';
+import { isTotpShaped, type TotpVerifyInput } from './schemas';
 import { enforceTotpRateLimit } from './two-factor';
 
 export const MFA_TOKEN_INVALID = 'mfa_token_invalid';
@@ -47,7 +47,8 @@ export async function verifyMfaSignIn<K extends SessionKind>(app: AppContext, ki
 			throw new AppError('unauthorized', 'Too many wrong codes. Sign in again with your email and password.', { publicCode: MFA_ATTEMPTS_EXCEEDED });
 		}
 		const tries = triesLeft === 1 ? '1 try' : `${triesLeft} tries`;
-		throw new AppError('invalid_credentials', `That code is not right, or the recovery code was already used. ${tries} left.`, { publicCode: INVALID_CODE });
+		const wrong = isTotpShaped(input.code) ? 'That code is not right.' : 'That recovery code is not right or was already used.';
+		throw new AppError('invalid_credentials', `${wrong} ${tries} left.`, { publicCode: INVALID_CODE });
 	}
 	const signedIn = await completeMfaSignIn(app, challenge, used === 'totp' ? 'password_totp' : 'password_recovery_code', meta, now);
 	if (!signedIn) throw deadToken();
