@@ -17,7 +17,7 @@ import { EXIT_CODES, toExitReport, usageError } from './errors';
 const HELP = `ocore ${APP_VERSION}: the oCore command line
 
 Usage:
-  ocore login --url https://host --email you@example.com [--password-stdin]
+  ocore login --url https://host --email you@example.com [--password-stdin] [--totp CODE]
   ocore logout
   ocore ssh-key add --name "Work Laptop" --key-file ~/.ssh/id_ed25519.pub
   ocore ssh-key list

@@ -9,6 +9,7 @@
  * refresh token (which the server treats as theft and answers by ending the session).
  */
 import type { ApiTokens } from '../lib/server/auth/sign-in';
+import type { MfaRequired } from '../lib/server/mfa/challenge';
 import type { InstanceView } from '../lib/server/instances/service';
 import type { SshClientConfig } from '../lib/server/ssh-gateway/client-config';
 import type { GithubImportResult } from '../lib/server/ssh-keys/import-github';
@@ -28,6 +29,8 @@ export type Jsonified<T> = T extends Date
 			: T;
 
 export type LoginResponse = Jsonified<ApiTokens>;
+/** What login answers instead of tokens when the account has 2FA on. */
+export type MfaRequiredResponse = MfaRequired;
 export type SshKey = Jsonified<SshKeyView>;
 export type ImportResult = Jsonified<GithubImportResult>;
 export type Instance = Jsonified<InstanceView>;
@@ -51,8 +54,13 @@ export class OcoreClient {
 	) {}
 
 	// ---- calls without a session
-	login(email: string, password: string): Promise<LoginResponse> {
+	login(email: string, password: string): Promise<LoginResponse | MfaRequiredResponse> {
 		return this.json('POST', '/api/auth/login', { body: { email, password } });
+	}
+
+	/** The second step of a sign-in with 2FA: a TOTP or a recovery code for the login's mfaToken. */
+	verifyTotp(mfaToken: string, code: string): Promise<LoginResponse> {
+		return this.json('POST', '/api/auth/totp/verify', { body: { mfaToken, code } });
 	}
 
 	sshClientConfig(): Promise<SshClientConfig> {

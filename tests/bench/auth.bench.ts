@@ -11,7 +11,8 @@ import { performance } from 'node:perf_hooks';
 import { authenticateRequest } from '../../src/lib/server/auth/authenticate';
 import { hashPassword, verifyPassword } from '../../src/lib/server/auth/password';
 import { requestPasswordReset } from '../../src/lib/server/auth/password-reset';
-import { loginApi, loginBrowser, signup } from '../../src/lib/server/auth/service';
+import { signup } from '../../src/lib/server/auth/service';
+import { loginApi, loginBrowser } from '../helpers/password-login';
 import { createOrg } from '../../src/lib/server/orgs/orgs';
 import { createTestApp, uniqueEmail, uniqueIp } from '../helpers/app';
 

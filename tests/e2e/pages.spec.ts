@@ -7,6 +7,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { settledStep, totpCode } from '../helpers/totp';
 import { newAccount, newDevice, signIn, signUp, signUpOrSignInAdmin } from './helpers';
 
 const WIDTHS = [1280, 390] as const;
@@ -27,6 +28,8 @@ function signedInPages(orgSlug: string): string[] {
 		'/invitations',
 		'/settings/profile',
 		'/settings/security',
+		'/settings/security/two-factor',
+		'/settings/security/confirm?redirectTo=%2Fsettings%2Fsecurity',
 		'/settings/sessions',
 		'/settings/ssh-keys',
 		'/settings/security-log',
@@ -102,6 +105,31 @@ test('every signed-in page fits a phone and passes the accessibility scan', asyn
 
 	const problems: string[] = [];
 	for (const width of WIDTHS) for (const path of signedInPages(slug)) problems.push(...(await inspect(page, path, width, testInfo)));
+	expect(problems).toEqual([]);
+});
+
+test('the 2FA pages fit a phone and pass the accessibility scan: the second sign-in step, and Security with 2FA on', async ({ browser }, testInfo) => {
+	test.setTimeout(120_000);
+	const account = newAccount('pages-2fa');
+	const page = await newDevice(browser);
+	await signUp(page, account);
+	await page.goto('/settings/security/two-factor');
+	const secret = (await page.locator('.manual code').textContent())!.replaceAll(' ', '');
+	await settledStep(12);
+	await page.getByLabel('6-digit code').fill(await totpCode(secret));
+	await page.getByRole('button', { name: 'Turn on 2FA' }).click();
+	await expect(page.getByRole('heading', { name: 'Two-factor authentication is on' })).toBeVisible();
+	const problems: string[] = [];
+	for (const path of ['/settings/security', '/settings/security/two-factor', '/settings/security/confirm?redirectTo=%2Fsettings%2Fsecurity']) {
+		for (const width of WIDTHS) problems.push(...(await inspect(page, path, width, testInfo)));
+	}
+
+	// The second step of sign-in, in a browser holding the sign-in cookie the login page sets.
+	const signedOut = await newDevice(browser);
+	await signedOut.context().addCookies([{ name: 'ocore_mfa', value: 'pages.check', url: testInfo.project.use.baseURL! }]);
+	for (const path of ['/login/two-factor', '/login/two-factor?recovery']) {
+		for (const width of WIDTHS) problems.push(...(await inspect(signedOut, path, width, testInfo)));
+	}
 	expect(problems).toEqual([]);
 });
 

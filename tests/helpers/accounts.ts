@@ -4,7 +4,8 @@
  */
 import { desc, eq } from 'drizzle-orm';
 import { authenticateRequest } from '../../src/lib/server/auth/authenticate';
-import { loginBrowser, signup } from '../../src/lib/server/auth/service';
+import { signup } from '../../src/lib/server/auth/service';
+import { loginBrowser } from './password-login';
 import type { AuthState } from '../../src/lib/server/auth/types';
 import { mailOutbox } from '../../src/lib/server/db/schema';
 import { uniqueEmail, uniqueIp, type TestApp } from './app';

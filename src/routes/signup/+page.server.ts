@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/auth/authenticate';
 import { signupInput } from '$lib/server/auth/schemas';
-import { loginBrowser, signup } from '$lib/server/auth/service';
+import { isMfaRequired, loginBrowser, signup } from '$lib/server/auth/service';
 import { failFrom, formValues, parseForm } from '$lib/server/pages/form';
 import { safeRedirectPath } from '$lib/server/pages/guard';
 import type { Actions, PageServerLoad } from './$types';
@@ -30,6 +30,8 @@ export const actions: Actions = {
 		} catch (err) {
 			return failFrom(err, { values });
 		}
+		// A brand-new account has no 2FA; should it ever answer otherwise, the sign-in page takes over.
+		if (isMfaRequired(session)) redirect(303, '/login');
 		cookies.set(SESSION_COOKIE, session.sessionToken, sessionCookieOptions(locals.app, session.expiresAt));
 		redirect(303, safeRedirectPath(url.searchParams.get('redirectTo')));
 	}

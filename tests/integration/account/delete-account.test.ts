@@ -9,7 +9,7 @@ import { deleteAccount } from '../../../src/lib/server/account/delete-account';
 import { ACCOUNT_CHAIN } from '../../../src/lib/server/audit/append';
 import { verifyAuditChains } from '../../../src/lib/server/audit/verify';
 import { authenticateRequest } from '../../../src/lib/server/auth/authenticate';
-import { loginApi } from '../../../src/lib/server/auth/service';
+import { loginApi } from '../../helpers/password-login';
 import { endedSessionReason } from '../../../src/lib/server/auth/session-endings';
 import { auditLogs, memberships, orgInvitations, sessions, sshKeys, users } from '../../../src/lib/server/db/schema';
 import { databaseDirectory } from '../../../src/lib/server/gateway-sessions/directory';

@@ -1,7 +1,8 @@
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticateRequest } from '../../../src/lib/server/auth/authenticate';
-import { loginApi, loginBrowser, logout, refreshApiSession, signup } from '../../../src/lib/server/auth/service';
+import { logout, refreshApiSession, signup } from '../../../src/lib/server/auth/service';
+import { loginApi, loginBrowser } from '../../helpers/password-login';
 import { auditLogs, sessions } from '../../../src/lib/server/db/schema';
 import { listSessions, revokeOtherSessions, revokeSession } from '../../../src/lib/server/sessions/service';
 import { createTestApp, manualClock, uniqueEmail, uniqueIp, type TestApp } from '../../helpers/app';

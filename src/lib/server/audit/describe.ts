@@ -200,6 +200,21 @@ function endedSessions(m: Record<string, unknown>): string {
 	return n ? ` and signed out ${plural(n, 'other session')}` : '';
 }
 
+const REAUTH_METHODS: Record<string, string> = { password: 'the password', totp: 'a 2FA code', recovery_code: 'a recovery code', passkey: 'a passkey' };
+
+const CODE_PURPOSES: Record<string, string> = {
+	sign_in: 'to sign in',
+	reauthentication: 'to confirm access',
+	enable: 'while turning on two-factor authentication',
+	disable: 'while turning off two-factor authentication',
+	regenerate_recovery_codes: 'while asking for new recovery codes'
+};
+
+function codePurpose(m: Record<string, unknown>): string {
+	const purpose = str(m.purpose);
+	return purpose && Object.hasOwn(CODE_PURPOSES, purpose) ? ` ${CODE_PURPOSES[purpose]}` : '';
+}
+
 const PHRASES: Record<Exclude<KnownAuditAction, `${'ssh' | 'terminal'}.${string}`>, Phrase> = {
 	'org.created': (r) => `created the organization ${quoted(r.metadata.name, '')}`,
 	'org.renamed': (r) => `renamed the organization from ${quoted(r.metadata.from, '?')} to ${quoted(r.metadata.to, '?')}`,
@@ -251,7 +266,19 @@ const PHRASES: Record<Exclude<KnownAuditAction, `${'ssh' | 'terminal'}.${string}
 				? `gave a wrong current password while changing ${a.pronoun} email address`
 				: r.metadata.purpose === 'account_deletion'
 					? `gave a wrong current password while deleting ${a.pronoun} account`
-					: 'gave a wrong password to confirm a change',
+					: r.metadata.purpose === 'two_factor_disable'
+						? 'gave a wrong password while turning off two-factor authentication'
+						: 'gave a wrong password to confirm a change',
+	'auth.reauthenticated': (r) => `confirmed access with ${REAUTH_METHODS[str(r.metadata.method) ?? ''] ?? 'a second check'}`,
+	'two_factor.enabled': () => 'turned on two-factor authentication',
+	'two_factor.disabled': () => 'turned off two-factor authentication',
+	'two_factor.recovery_codes_regenerated': () => 'replaced the 2FA recovery codes with a new set',
+	'two_factor.recovery_code_used': (r) => {
+		const left = num(r.metadata.remaining);
+		return `used a recovery code${codePurpose(r.metadata)}${left === null ? '' : ` (${plural(left, 'code')} left)`}`;
+	},
+	'two_factor.totp_failed': (r) => `gave a wrong two-factor code${codePurpose(r.metadata)}`,
+	'two_factor.recovery_code_failed': (r) => `gave a wrong or used recovery code${codePurpose(r.metadata)}`,
 	'session.revoked': (r, a) => {
 		if (r.metadata.current === true) return `ended ${a.pronoun} current session${sessionDevice(r.metadata)}`;
 		return `ended a session${sessionDevice(r.metadata)}`;

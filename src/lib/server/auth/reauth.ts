@@ -22,7 +22,7 @@ import { checkPassword } from './password';
 import type { AuthState, RequestMeta } from './types';
 import { findUserById, upgradePasswordHash } from './users';
 
-export type ReauthPurpose = 'password_change' | 'email_change' | 'account_deletion' | 'session_reauthentication';
+export type ReauthPurpose = 'password_change' | 'email_change' | 'account_deletion' | 'session_reauthentication' | 'two_factor_disable';
 
 /**
  * Changes of sign-in factor (2FA on or off, new recovery codes, adding or removing a passkey) need the

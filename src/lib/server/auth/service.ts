@@ -8,6 +8,7 @@
  * - Sign-in, sign-up and reset are limited per client IP (ratelimit/limiter), and failures back off
  *   per (email, IP) (ratelimit/backoff). Re-entering the password inside a session goes through
  *   auth/reauth, under the same limits.
+ * - With 2FA on, a right password alone starts no session: it answers MfaRequired (mfa/challenge).
  * - Every outcome that matters is written to the audit log; secrets never are.
  */
 import { and, eq, ne, sql } from 'drizzle-orm';
@@ -25,7 +26,9 @@ import { verifyReauthentication } from './reauth';
 import type { ChangePasswordInput, LoginInput, SignupInput } from './schemas';
 import { endSessions } from './session-endings';
 import { deleteSession, rotateRefreshToken } from './session-store';
-import { startSession, type ApiTokens, type BrowserSignIn } from './sign-in';
+import { startSession, type ApiTokens, type BrowserSignIn, type SessionKind } from './sign-in';
+import { issueMfaChallenge, type MfaRequired } from '../mfa/challenge';
+import { mfaMethodsFor, twoFactorEnabledAt } from '../mfa/status';
 import type { AuthState, AuthUser, RequestMeta } from './types';
 import { hashSecret } from './tokens';
 import { findUserByEmail, findUserById, toAuthUser, upgradePasswordHash } from './users';
@@ -94,16 +97,31 @@ async function authenticatePassword(app: AppContext, input: LoginInput, meta: Re
 	return user;
 }
 
-export async function loginBrowser(app: AppContext, input: LoginInput, meta: RequestMeta): Promise<BrowserSignIn> {
+/**
+ * The password step of a sign-in. An account without 2FA gets its session now; one with 2FA gets an
+ * mfa challenge instead (mfa/challenge), answered at `POST /api/auth/totp/verify` or /login/two-factor.
+ */
+async function signInWithPassword<K extends SessionKind>(app: AppContext, kind: K, input: LoginInput, meta: RequestMeta) {
 	const now = app.clock.now();
 	const user = await authenticatePassword(app, input, meta, now);
-	return app.db.transaction((tx) => startSession(app, tx, user, 'browser', 'password', meta, now));
+	if (await twoFactorEnabledAt(app.db, user.id)) {
+		const { token } = await issueMfaChallenge(app.db, user.id, kind, now);
+		const required: MfaRequired = { mfaRequired: true, mfaToken: token, methods: await mfaMethodsFor(app.db, user.id) };
+		return required;
+	}
+	return app.db.transaction((tx) => startSession(app, tx, user, kind, 'password', meta, now));
 }
 
-export async function loginApi(app: AppContext, input: LoginInput, meta: RequestMeta): Promise<ApiTokens> {
-	const now = app.clock.now();
-	const user = await authenticatePassword(app, input, meta, now);
-	return app.db.transaction((tx) => startSession(app, tx, user, 'api', 'password', meta, now));
+export function loginBrowser(app: AppContext, input: LoginInput, meta: RequestMeta): Promise<BrowserSignIn | MfaRequired> {
+	return signInWithPassword(app, 'browser', input, meta);
+}
+
+export function loginApi(app: AppContext, input: LoginInput, meta: RequestMeta): Promise<ApiTokens | MfaRequired> {
+	return signInWithPassword(app, 'api', input, meta);
+}
+
+export function isMfaRequired(result: object): result is MfaRequired {
+	return 'mfaRequired' in result && result.mfaRequired === true;
 }
 
 export async function refreshApiSession(app: AppContext, refreshToken: string, meta: RequestMeta): Promise<ApiTokens> {

@@ -12,6 +12,7 @@ import { securityLogRouter } from './routers/security-log';
 import { serversRouter } from './routers/servers';
 import { sessionsRouter } from './routers/sessions';
 import { sshKeysRouter } from './routers/ssh-keys';
+import { twoFactorRouter } from './routers/two-factor';
 
 export const appRouter = router({
 	auth: authRouter,
@@ -26,7 +27,8 @@ export const appRouter = router({
 	passkeys: passkeysRouter,
 	servers: serversRouter,
 	instances: instancesRouter,
-	recordings: recordingsRouter
+	recordings: recordingsRouter,
+	twoFactor: twoFactorRouter
 });
 
 export type AppRouter = typeof appRouter;
