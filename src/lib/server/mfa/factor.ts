@@ -19,7 +19,7 @@ import type { RequestMeta } from '../auth/types';
 import type { DbOrTx } from '../db/client';
 import { totpCredentials, type TotpCredential } from '../db/schema';
 import { keyringFromConfig, openSecret, sealSecret } from '../servers/secret-box';
-import { consumeRecoveryCode, deleteRecoveryCodes, remainingRecoveryCodes } from './recovery-codes';
+import { consumeRecoveryCode, remainingRecoveryCodes } from './recovery-codes';
 import { isTotpShaped } from './schemas';
 import { decodeTotpSecret, matchTotpStep } from './totp';
 
@@ -115,14 +115,4 @@ export async function verifySecondFactor(
 		);
 	}
 	return kind;
-}
-
-/**
- * Turns 2FA off for a user: the TOTP credential (pending or active) and every recovery code go.
- * Plain, unaudited and unauthorised on purpose: callers (the user disabling it, an org owner
- * resetting a member) check who may do it and write their own audit rows.
- */
-export async function removeTwoFactor(db: DbOrTx, userId: string): Promise<void> {
-	await db.delete(totpCredentials).where(eq(totpCredentials.userId, userId));
-	await deleteRecoveryCodes(db, userId);
 }

@@ -100,7 +100,3 @@ export async function consumeRecoveryCode(db: DbOrTx, userId: string, input: str
 		.returning({ id: recoveryCodes.id });
 	return used.length === 1;
 }
-
-export async function deleteRecoveryCodes(db: DbOrTx, userId: string): Promise<void> {
-	await db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
-}

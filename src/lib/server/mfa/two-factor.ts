@@ -19,14 +19,15 @@ import type { AuthState, RequestMeta } from '../auth/types';
 import { totpCredentials } from '../db/schema';
 import { AppError } from '../errors';
 import { enforceRateLimit } from '../ratelimit/limiter';
-import { auditFailedCode, acceptTotp, advanceLastUsedStep, findTotpCredential, openTotpSecret, removeTwoFactor, sealTotpSecret, verifySecondFactor } from './factor';
+import { auditFailedCode, acceptTotp, advanceLastUsedStep, findTotpCredential, openTotpSecret, sealTotpSecret, verifySecondFactor } from './factor';
 import { newRecoveryCodes, remainingRecoveryCodes, storeRecoveryCodes } from './recovery-codes';
 import type { DisableTwoFactorInput, EnableTwoFactorInput, RegenerateRecoveryCodesInput } from './schemas';
 import { encodeTotpSecret, generateTotpSecret, matchTotpStep, totpKeyUri, totpQrSvg } from './totp';
 
 
 /** For an org owner's reset of a member's 2FA: deletes the credential and codes; the caller authorizes and audits. */
-export { removeTwoFactor } from './factor';
+import { removeTwoFactor } from './remove';
+export { removeTwoFactor } from './remove';
 
 export type TwoFactorStatus = { enabled: boolean; enabledAt: Date | null; recoveryCodesRemaining: number };
 export type TwoFactorSetup = { secret: string; otpauthUrl: string; qrSvg: string };
