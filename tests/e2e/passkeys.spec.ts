@@ -11,6 +11,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { freePort, startOcoreProcess, type OcoreProcess } from '../helpers/ocore-process';
+import { settledStep, totpCode } from '../helpers/totp';
 import { newAccount, signOut } from './helpers';
 
 let server: OcoreProcess;
@@ -141,5 +142,53 @@ test('register a passkey, sign in with it without a password, remove it, then it
 	await page.reload();
 	await expect(refused).toBeVisible();
 	await expect(page).toHaveURL(/\/login$/);
+	await context.close();
+});
+
+test('a passkey answers the 2FA step of a password sign-in, and confirms access', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const context = await browser.newContext({ baseURL: origin });
+	const page = await deviceWithAuthenticator(context);
+	const account = newAccount('passkey-2fa');
+	await page.goto('/signup');
+	await page.getByLabel('Name').fill(account.name);
+	await page.getByLabel('Email').fill(account.email);
+	await page.getByLabel('Password').fill(account.password);
+	await page.getByRole('button', { name: 'Create account' }).click();
+	await expect(page).toHaveURL(/\/dashboard$/, { timeout: 15_000 });
+
+	await page.goto('/settings/security');
+	const card = page.getByTestId('passkeys-card');
+	await card.getByRole('button', { name: 'Register passkey' }).click();
+	await card.getByLabel('Name of the passkey').fill('E2E laptop');
+	await card.getByRole('button', { name: 'Save passkey' }).click();
+	await expect(card.getByTestId('passkey-count')).toHaveText('1 passkey');
+
+	await page.getByRole('region', { name: 'Two-factor authentication' }).getByRole('link', { name: 'Enable 2FA' }).click();
+	const secret = (await page.locator('.manual code').textContent())!.replaceAll(' ', '');
+	await settledStep();
+	await page.getByLabel('6-digit code').fill(await totpCode(secret));
+	await page.getByRole('button', { name: 'Turn on 2FA' }).click();
+	await expect(page.getByRole('heading', { name: 'Two-factor authentication is on' })).toBeVisible();
+
+	// The password alone no longer signs in; the second step offers the passkey beside the code.
+	await page.evaluate(() => localStorage.setItem('e2e-autofill', 'off'));
+	await signOut(page);
+	await page.getByLabel('Email').fill(account.email);
+	await page.getByLabel('Password').fill(account.password);
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+	await expect(page).toHaveURL(/\/login\/two-factor/, { timeout: 15_000 });
+	await expect(page.getByLabel('Authentication code')).toBeVisible();
+	await page.getByRole('button', { name: 'Use a passkey' }).click();
+	await expect(page).toHaveURL(/\/dashboard$/, { timeout: 15_000 });
+
+	await page.goto('/settings/sessions');
+	await expect(page.getByText('Password + passkey').first()).toBeVisible();
+
+	// Confirm access offers the passkey too, and comes back where it was sent from.
+	await page.goto('/settings/security/confirm?redirectTo=/settings/security');
+	const passkeyOption = page.getByRole('region', { name: 'With a passkey' });
+	await passkeyOption.getByRole('button', { name: 'Use a passkey' }).click();
+	await expect(page).toHaveURL(/\/settings\/security$/, { timeout: 15_000 });
 	await context.close();
 });

@@ -19,6 +19,7 @@ import { mfaChallenges, users, type SignInMethod, type User } from '../db/schema
 import { startSession, type ApiTokens, type BrowserSignIn, type SessionKind } from '../auth/sign-in';
 import { generateSecureRandomString, hashSecret, joinToken, secretMatches, splitToken } from '../auth/tokens';
 import type { RequestMeta } from '../auth/types';
+import { mfaMethodsFor } from './status';
 
 export const MFA_CHALLENGE_TTL_SECONDS = 5 * 60;
 export const MFA_CHALLENGE_MAX_FAILURES = 5;
@@ -104,4 +105,10 @@ export async function deleteDeadMfaChallenges(db: DbOrTx, now: Date): Promise<nu
 		.where(lt(mfaChallenges.expiresAt, now))
 		.returning({ id: mfaChallenges.id });
 	return deleted.length;
+}
+
+/** How the live challenge a token names may be answered (the second-step page offers those), or null. */
+export async function methodsForMfaToken(db: DbOrTx, token: string, now: Date): Promise<MfaMethod[] | null> {
+	const challenge = await findLiveMfaChallenge(db, token, now);
+	return challenge ? mfaMethodsFor(db, challenge.userId) : null;
 }

@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/auth/authenticate';
 import { isAppError } from '$lib/server/errors';
+import { methodsForMfaToken } from '$lib/server/mfa/challenge';
 import { MFA_COOKIE } from '$lib/server/mfa/cookie';
 import { secondFactorCodeSchema } from '$lib/server/mfa/schemas';
 import { MFA_ATTEMPTS_EXCEEDED, MFA_TOKEN_INVALID, verifyMfaSignIn } from '$lib/server/mfa/sign-in';
@@ -16,10 +17,12 @@ function backToLogin(url: URL, reason: 'expired' | 'attempts'): never {
 }
 
 /** The second step of a browser sign-in: only reachable with the `ocore_mfa` cookie the login page set. */
-export const load: PageServerLoad = ({ locals, url, cookies }) => {
+export const load: PageServerLoad = async ({ locals, url, cookies }) => {
 	if (locals.auth) redirect(303, safeRedirectPath(url.searchParams.get('redirectTo')));
-	if (!cookies.get(MFA_COOKIE)) backToLogin(url, 'expired');
-	return { recovery: url.searchParams.has('recovery') };
+	const mfaToken = cookies.get(MFA_COOKIE);
+	const methods = mfaToken ? await methodsForMfaToken(locals.app.db, mfaToken, locals.app.clock.now()) : null;
+	if (!methods) backToLogin(url, 'expired');
+	return { recovery: url.searchParams.has('recovery'), passkey: methods.includes('passkey') };
 };
 
 const codeForm = z.object({ code: secondFactorCodeSchema });

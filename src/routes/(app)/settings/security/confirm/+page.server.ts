@@ -7,11 +7,12 @@ import type { Actions, PageServerLoad } from './$types';
 
 const back = (url: URL) => safeRedirectPath(url.searchParams.get('redirectTo'), '/settings/security');
 
-/** "Confirm access" before a change of sign-in factor: the password, or a code when 2FA is on. */
+/** "Confirm access" before a change of sign-in factor: the password, a code when 2FA is on, or a passkey. */
 export const load: PageServerLoad = async ({ locals, url }) => {
 	requireAuth(locals, url);
-	const { enabled } = await callerFor(locals).twoFactor.status();
-	return { twoFactorEnabled: enabled, redirectTo: back(url) };
+	const caller = callerFor(locals);
+	const [{ enabled }, passkeys] = await Promise.all([caller.twoFactor.status(), caller.passkeys.list()]);
+	return { twoFactorEnabled: enabled, hasPasskeys: passkeys.length > 0, redirectTo: back(url) };
 };
 
 async function confirmWith(field: 'password' | 'code', request: Request, locals: App.Locals, url: URL) {
