@@ -12,7 +12,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { freePort, startOcoreProcess, type OcoreProcess } from '../helpers/ocore-process';
 import { settledStep, totpCode } from '../helpers/totp';
-import { newAccount, signOut } from './helpers';
+import { newAccount, signOut, signUp } from './helpers';
 
 let server: OcoreProcess;
 let origin: string;
@@ -55,12 +55,7 @@ test('register a passkey, sign in with it without a password, remove it, then it
 	const page = await deviceWithAuthenticator(context);
 	const account = newAccount('passkey');
 
-	await page.goto('/signup');
-	await page.getByLabel('Name').fill(account.name);
-	await page.getByLabel('Email').fill(account.email);
-	await page.getByLabel('Password').fill(account.password);
-	await page.getByRole('button', { name: 'Create account' }).click();
-	await expect(page).toHaveURL(/\/dashboard$/, { timeout: 15_000 });
+	await signUp(page, account);
 
 	await page.goto('/settings/security');
 	const card = page.getByTestId('passkeys-card');
@@ -150,12 +145,7 @@ test('a passkey answers the 2FA step of a password sign-in, and confirms access'
 	const context = await browser.newContext({ baseURL: origin });
 	const page = await deviceWithAuthenticator(context);
 	const account = newAccount('passkey-2fa');
-	await page.goto('/signup');
-	await page.getByLabel('Name').fill(account.name);
-	await page.getByLabel('Email').fill(account.email);
-	await page.getByLabel('Password').fill(account.password);
-	await page.getByRole('button', { name: 'Create account' }).click();
-	await expect(page).toHaveURL(/\/dashboard$/, { timeout: 15_000 });
+	await signUp(page, account);
 
 	await page.goto('/settings/security');
 	const card = page.getByTestId('passkeys-card');
