@@ -289,6 +289,20 @@ describe('a passkey as the second step of a password sign-in', () => {
 	});
 });
 
+describe('a passkey answering the second step of a browser sign-in over the API', () => {
+	it('is refused: a browser step never yields tokens (nor a browser session token in JSON)', async () => {
+		const nina = await user();
+		const ninaKey = new SoftAuthenticator({ origin: ORIGIN });
+		await register(nina, ninaKey);
+		const { token } = await issueMfaChallenge(app.db, nina.auth.user.id, 'browser', clock.now());
+		const answer = await refusal(callerAs(null).passkeys.signIn({ response: ninaKey.authenticate(await signInOptions(token)), mfaToken: token }));
+		expect(answer).toMatchObject({ code: 'mfa_expired' });
+		const [challenge] = await app.db.select().from(mfaChallenges).where(eq(mfaChallenges.userId, nina.auth.user.id));
+		expect(challenge!.consumedAt).toBeNull();
+		expect(await app.db.select().from(sessions).where(and(eq(sessions.userId, nina.auth.user.id), eq(sessions.authMethod, 'password_passkey')))).toHaveLength(0);
+	});
+});
+
 describe('re-authenticating with a passkey', () => {
 	it('marks the session as re-authenticated with your own passkey, and refuses another user\'s', async () => {
 		const [nina, omar] = [await user(), await user()];

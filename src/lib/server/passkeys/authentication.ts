@@ -27,7 +27,7 @@ import type { AuthState, RequestMeta } from '../auth/types';
 import { findUserById } from '../auth/users';
 import { passkeys, type Passkey } from '../db/schema';
 import { AppError } from '../errors';
-import { completeMfaSignIn, findLiveMfaChallenge, recordMfaFailure, type MfaSignIn } from '../mfa/challenge';
+import { completeMfaSignIn, findLiveMfaChallenge, recordMfaFailure } from '../mfa/challenge';
 import { enforceAuthRateLimit } from '../ratelimit/limiter';
 import { clientDataOf, redeemChallenge, storeChallenge, type ChallengeBinding } from './challenges';
 import { CEREMONY_TIMEOUT_MS, relyingPartyOf } from './relying-party';
@@ -166,11 +166,18 @@ export async function signInWithPasskey<K extends SessionKind>(
 }
 
 /** The second step of a password sign-in, answered with a passkey of the same user. */
-export async function answerMfaWithPasskey(app: AppContext, response: AuthenticationResponseInput, mfaToken: string, meta: RequestMeta): Promise<MfaSignIn> {
+export async function answerMfaWithPasskey<K extends SessionKind>(
+	app: AppContext,
+	response: AuthenticationResponseInput,
+	mfaToken: string,
+	kind: K,
+	meta: RequestMeta
+): Promise<K extends 'browser' ? BrowserSignIn : ApiTokens> {
 	const now = app.clock.now();
 	await enforceAuthRateLimit(app, 'login', meta.ipAddress, now);
 	const challenge = await findLiveMfaChallenge(app.db, mfaToken, now);
-	if (!challenge) throw new AppError('unauthorized', MFA_EXPIRED, { publicCode: 'mfa_expired' });
+	// A step finishes only the kind of sign-in it was started for: a browser's never yields API tokens, nor the reverse.
+	if (!challenge || challenge.sessionKind !== kind) throw new AppError('unauthorized', MFA_EXPIRED, { publicCode: 'mfa_expired' });
 	try {
 		// The challenge is bound to the mfa challenge's user, and assertPasskey refuses another user's passkey.
 		await assertPasskey(app, response, { purpose: 'authentication', userId: challenge.userId, sessionId: null }, meta, now);
@@ -180,7 +187,7 @@ export async function answerMfaWithPasskey(app: AppContext, response: Authentica
 	}
 	const signIn = await completeMfaSignIn(app, challenge, 'password_passkey', meta, now);
 	if (!signIn) throw new AppError('unauthorized', MFA_EXPIRED, { publicCode: 'mfa_expired' });
-	return signIn;
+	return signIn as K extends 'browser' ? BrowserSignIn : ApiTokens;
 }
 
 /** "Confirm it's you" with a passkey: it must be one of the signed-in user's own. */

@@ -41,8 +41,7 @@ export async function pageSignIn(app: AppContext, mode: PageSignInMode, response
 		cookies.set(SESSION_COOKIE, session.sessionToken, sessionCookieOptions(app, session.expiresAt));
 		return;
 	}
-	const signIn = await answerMfaWithPasskey(app, response, mfaTokenOf(cookies), meta);
-	if (!('sessionToken' in signIn)) throw new AppError('invalid_request', 'This sign-in was started through the API: finish it there.');
+	const signIn = await answerMfaWithPasskey(app, response, mfaTokenOf(cookies), 'browser', meta);
 	cookies.delete(MFA_COOKIE, { path: '/' });
 	cookies.set(SESSION_COOKIE, signIn.sessionToken, sessionCookieOptions(app, signIn.expiresAt));
 }

@@ -22,7 +22,7 @@ export const passkeysRouter = router({
 		.mutation(({ ctx, input }) =>
 			input.mfaToken === undefined
 				? signInWithPasskey(ctx.app, input.response, 'api', ctx.request)
-				: answerMfaWithPasskey(ctx.app, input.response, input.mfaToken, ctx.request)
+				: answerMfaWithPasskey(ctx.app, input.response, input.mfaToken, 'api', ctx.request)
 		),
 	reauthenticationOptions: protectedProcedure.mutation(({ ctx }) => reauthenticationOptions(ctx.app, ctx.auth)),
 	reauthenticate: protectedProcedure.input(reauthVerifyInput).mutation(({ ctx, input }) => reauthenticateWithPasskey(ctx.app, ctx.auth, input.response, ctx.request))
