@@ -48,7 +48,7 @@ describe('the sign-in page with a passkey', () => {
 	it('sets the browser session cookie for a passkey sign-in', async () => {
 		const { who, key } = await withPasskey();
 		const { cookies, values, options } = jar();
-		const request = (await pageSignInOptions(app, 'signin', cookies)) as PublicKeyCredentialRequestOptionsJSON;
+		const request = (await pageSignInOptions(app, 'signin', cookies, meta())) as PublicKeyCredentialRequestOptionsJSON;
 		await pageSignIn(app, 'signin', key.authenticate(request), cookies, meta());
 		const auth = await authenticateRequest(app, { cookieToken: values.get(SESSION_COOKIE)!, authorization: null });
 		expect(auth?.user.id).toBe(who.auth.user.id);
@@ -60,7 +60,7 @@ describe('the sign-in page with a passkey', () => {
 		const { who, key } = await withPasskey();
 		const { token } = await issueMfaChallenge(app.db, who.auth.user.id, 'browser', app.clock.now());
 		const { cookies, values } = jar({ [MFA_COOKIE]: token });
-		const request = (await pageSignInOptions(app, 'mfa', cookies)) as PublicKeyCredentialRequestOptionsJSON;
+		const request = (await pageSignInOptions(app, 'mfa', cookies, meta())) as PublicKeyCredentialRequestOptionsJSON;
 		expect(request.allowCredentials).toHaveLength(1);
 		await pageSignIn(app, 'mfa', key.authenticate(request), cookies, meta());
 		expect(values.has(MFA_COOKIE)).toBe(false);
@@ -71,7 +71,7 @@ describe('the sign-in page with a passkey', () => {
 
 	it('without the ocore_mfa cookie, the second step has expired', async () => {
 		const { cookies } = jar();
-		await expect(pageSignInOptions(app, 'mfa', cookies)).rejects.toMatchObject({ publicCode: 'mfa_expired' });
+		await expect(pageSignInOptions(app, 'mfa', cookies, meta())).rejects.toMatchObject({ publicCode: 'mfa_expired' });
 	});
 
 	it('refuses a request from another origin, and one with no origin at all', () => {

@@ -10,6 +10,7 @@ import { authenticateRequest } from '../../../src/lib/server/auth/authenticate';
 import { markReauthenticated } from '../../../src/lib/server/auth/reauth';
 import { auditLogs, mfaChallenges, passkeys, sessions, users, webauthnChallenges } from '../../../src/lib/server/db/schema';
 import { issueMfaChallenge } from '../../../src/lib/server/mfa/challenge';
+import { signInOptionsPerMinute } from '../../../src/lib/server/passkeys/authentication';
 import { webauthnUserIdFor } from '../../../src/lib/server/passkeys/registration';
 import { createCaller } from '../../../src/lib/server/trpc/root';
 import { createTestApp, manualClock, uniqueIp, type TestApp } from '../../helpers/app';
@@ -325,5 +326,17 @@ describe('re-authenticating with a passkey', () => {
 		await callerAs(await fresh(nina)).passkeys.registrationOptions();
 		const left = await app.db.select().from(webauthnChallenges).where(eq(webauthnChallenges.sessionId, nina.auth.session.id));
 		expect(left.map((c) => c.purpose)).toEqual(['registration']);
+	});
+});
+
+describe('sign-in options', () => {
+	it('are limited per address, since each one stores a challenge: one over the budget in a minute is refused', async () => {
+		const ip = uniqueIp();
+		const anonymous = createCaller({ app, auth: null, request: { ipAddress: ip, userAgent: 'vitest' } });
+		for (let i = 0; i < signInOptionsPerMinute(app); i++) await anonymous.passkeys.signInOptions({});
+		const refused = await refusal(anonymous.passkeys.signInOptions({}));
+		expect(refused).toMatchObject({ code: 'rate_limited' });
+		// Another address is not affected.
+		await expect(callerAs(null).passkeys.signInOptions({})).resolves.toHaveProperty('challenge');
 	});
 });

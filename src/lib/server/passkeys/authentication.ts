@@ -28,7 +28,7 @@ import { findUserById } from '../auth/users';
 import { passkeys, type Passkey } from '../db/schema';
 import { AppError } from '../errors';
 import { completeMfaSignIn, findLiveMfaChallenge, recordMfaFailure } from '../mfa/challenge';
-import { enforceAuthRateLimit } from '../ratelimit/limiter';
+import { enforceAuthRateLimit, enforceRateLimit } from '../ratelimit/limiter';
 import { clientDataOf, redeemChallenge, storeChallenge, type ChallengeBinding } from './challenges';
 import { CEREMONY_TIMEOUT_MS, relyingPartyOf } from './relying-party';
 import type { AuthenticationResponseInput } from './schemas';
@@ -56,7 +56,20 @@ async function requestOptions(app: AppContext, binding: ChallengeBinding): Promi
 }
 
 /** Options for the sign-in form, or (with the mfaToken of a password sign-in) for its second step. */
-export async function signInOptions(app: AppContext, mfaToken: string | undefined): Promise<PublicKeyCredentialRequestOptionsJSON> {
+/**
+ * Anyone may ask for sign-in options (every view of the sign-in page does, for autofill), and each
+ * answer stores a challenge row for 5 minutes; a per-address budget bounds what a client can make the
+ * server store: 12 times the sign-in budget (60 a minute by default), far above what a person
+ * opening pages reaches.
+ */
+export const SIGN_IN_OPTIONS_PER_SIGN_IN = 12;
+
+export function signInOptionsPerMinute(app: Pick<AppContext, 'config'>): number {
+	return app.config.authRateLimitPerMinute * SIGN_IN_OPTIONS_PER_SIGN_IN;
+}
+
+export async function signInOptions(app: AppContext, mfaToken: string | undefined, meta: RequestMeta): Promise<PublicKeyCredentialRequestOptionsJSON> {
+	await enforceRateLimit(app, 'passkey_options', meta.ipAddress, signInOptionsPerMinute(app), app.clock.now());
 	if (mfaToken === undefined) return requestOptions(app, { purpose: 'authentication', userId: null, sessionId: null });
 	const challenge = await findLiveMfaChallenge(app.db, mfaToken, app.clock.now());
 	if (!challenge) throw new AppError('unauthorized', MFA_EXPIRED, { publicCode: 'mfa_expired' });

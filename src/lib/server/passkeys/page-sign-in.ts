@@ -31,8 +31,8 @@ function mfaTokenOf(cookies: Cookies): string {
 	return token;
 }
 
-export async function pageSignInOptions(app: AppContext, mode: PageSignInMode, cookies: Cookies) {
-	return signInOptions(app, mode === 'mfa' ? mfaTokenOf(cookies) : undefined);
+export async function pageSignInOptions(app: AppContext, mode: PageSignInMode, cookies: Cookies, meta: RequestMeta) {
+	return signInOptions(app, mode === 'mfa' ? mfaTokenOf(cookies) : undefined, meta);
 }
 
 export async function pageSignIn(app: AppContext, mode: PageSignInMode, response: AuthenticationResponseInput, cookies: Cookies, meta: RequestMeta): Promise<void> {

@@ -13,7 +13,7 @@ import type { AppContext } from '../app-context';
 import { rateLimitBuckets } from '../db/schema';
 import { AppError } from '../errors';
 
-export type LimitedAction = 'login' | 'signup' | 'password_reset' | 'email_confirm' | 'totp' | 'github_import';
+export type LimitedAction = 'login' | 'signup' | 'password_reset' | 'email_confirm' | 'totp' | 'github_import' | 'passkey_options';
 
 type LimiterDeps = Pick<AppContext, 'db' | 'config'>;
 

@@ -15,7 +15,7 @@ export const passkeysRouter = router({
 	register: protectedProcedure.input(registerPasskeyInput).mutation(({ ctx, input }) => registerPasskey(ctx.app, ctx.auth, input, ctx.request)),
 	rename: protectedProcedure.input(renamePasskeyInput).mutation(({ ctx, input }) => renamePasskey(ctx.app, ctx.auth, input.id, input.name, ctx.request)),
 	delete: protectedProcedure.input(deletePasskeyInput).mutation(({ ctx, input }) => deletePasskey(ctx.app, ctx.auth, input.id, ctx.request)),
-	signInOptions: publicProcedure.input(signInOptionsInput).mutation(({ ctx, input }) => signInOptions(ctx.app, input.mfaToken)),
+	signInOptions: publicProcedure.input(signInOptionsInput).mutation(({ ctx, input }) => signInOptions(ctx.app, input.mfaToken, ctx.request)),
 	/** API sign-in: tokens, exactly as POST /api/auth/login answers; with mfaToken, the second step of that login. */
 	signIn: publicProcedure
 		.input(signInVerifyInput)

@@ -7,5 +7,5 @@ import { pageSignInOptionsInput } from '$lib/server/passkeys/schemas';
 export const POST: RequestHandler = rest(async ({ locals, request, url, cookies }) => {
 	requireOwnPage(locals.app, request, url);
 	const input = await readJson(request, pageSignInOptionsInput);
-	return json(await pageSignInOptions(locals.app, input.mode, cookies));
+	return json(await pageSignInOptions(locals.app, input.mode, cookies, locals.request));
 });
