@@ -33,7 +33,7 @@ export type TwoFactorStatus = { enabled: boolean; enabledAt: Date | null; recove
 export type TwoFactorSetup = { secret: string; otpauthUrl: string; qrSvg: string };
 export type RecoveryCodesShown = { recoveryCodes: string[] };
 
-const WRONG_CODE = 'code: That code is not right. Use the current code from your authenticator app (check that its clock is right).';
+const WRONG_CODE = 'code: That code is not right, or it was used already. Enter the next code your authenticator app shows (and check that its clock is right).';
 const WRONG_CODE_OR_RECOVERY = 'code: That code is not right, or the recovery code was already used.';
 
 /**
