@@ -5,22 +5,23 @@
  * Settings > Security, where a notice names the org and offers to leave it; the sessions page says how
  * each session signed in. Each state is checked at 1280 and 390 px (no sideways scroll, axe-core) and
  * screenshotted.
- * The server is this spec's own (tests/helpers/seedable-server.ts, on free ports): 2FA is turned on by
- * writing the totp_credentials row into its database, since this build has no page that confirms a
- * TOTP setup, and no route exists or is added to do it.
+ * The server is this spec's own (tests/helpers/seedable-server.ts, on free ports). 2FA is turned on the
+ * way a user does it over the API (setup, then a code computed with otplib), and the owner signs in
+ * through the real second step.
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
-import { turnOnTwoFactorInDb } from '../helpers/mfa';
+import { settledStep, totpCode } from '../helpers/totp';
 import { startSeedableServer, type SeedableServer } from '../helpers/seedable-server';
 import { restClient, type Person } from './audit-fixture';
-import { newAccount, signIn } from './helpers';
+import { fillSignIn, newAccount, signIn } from './helpers';
 import { newOrgName } from './org-helpers';
 
 let srv: SeedableServer;
 let owner: Person, member: Person, secured: Person;
 const org = newOrgName('Two Factor Co');
 let orgId: string;
+let ownerSecret: string;
 
 test.beforeAll(async () => {
 	test.setTimeout(240_000);
@@ -32,11 +33,17 @@ test.beforeAll(async () => {
 		const { invitation } = await rest.ok('POST', `/api/orgs/${orgId}/members`, owner.token, { email: who.email, role }, 201, 'invite');
 		await rest.ok('POST', `/api/user/invitations/${invitation.id}/accept`, who.token, undefined, 200, 'accept');
 	}
-	await srv.seed(async (db) => {
-		await turnOnTwoFactorInDb(db, owner.userId);
-		await turnOnTwoFactorInDb(db, secured.userId);
-	});
+	ownerSecret = await turnOnTwoFactor(rest, owner);
+	await turnOnTwoFactor(rest, secured);
 });
+
+/** Enable 2FA as a user would over the API; returns the key for later codes. */
+async function turnOnTwoFactor(rest: ReturnType<typeof restClient>, who: Person): Promise<string> {
+	await settledStep();
+	const { secret } = await rest.ok('POST', '/api/user/2fa/setup', who.token, undefined, 200, '2fa setup');
+	await rest.ok('POST', '/api/user/2fa/enable', who.token, { code: await totpCode(secret, -1) }, 200, '2fa enable');
+	return secret;
+}
 test.afterAll(() => srv?.stop());
 
 async function device(browser: Browser): Promise<Page> {
@@ -60,7 +67,12 @@ async function lookAt(page: Page, name: string, testInfo: TestInfo) {
 test('an owner requires 2FA; a member without it is sent to Security with the org named, and may leave', async ({ browser }, testInfo) => {
 	test.setTimeout(120_000);
 	const ownerPage = await device(browser);
-	await signIn(ownerPage, owner);
+	await fillSignIn(ownerPage, owner);
+	await expect(ownerPage).toHaveURL(/\/login\/two-factor/);
+	await settledStep();
+	await ownerPage.getByLabel('Authentication code').fill(await totpCode(ownerSecret, 1));
+	await ownerPage.getByRole('button', { name: 'Verify' }).click();
+	await expect(ownerPage).toHaveURL(/\/dashboard$/, { timeout: 15_000 });
 
 	// Settings: the state, who it would lock out, and a dialog before turning it on.
 	await ownerPage.goto(`/orgs/${org.slug}/settings`);
