@@ -16,9 +16,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { DOCKER_SOCKET_PATH, ensureTestImage, removeTestContainers, requireDocker, startTestContainer } from '../helpers/docker';
 import { generateKey } from '../helpers/ssh-keys';
 import { restClient } from './audit-fixture';
-import { ADMIN, signUpOrSignInAdmin } from './helpers';
+import { ADMIN, fillSignIn, newAccount, signUpOrSignInAdmin, type Account } from './helpers';
 
-type Fixture = { orgSlug: string; instanceSlug: string; marker: string };
+type Fixture = { orgSlug: string; orgId: string; instanceSlug: string; marker: string; developer: Account };
 let fixture: Fixture | undefined;
 
 test.describe.configure({ mode: 'serial', timeout: 90_000 });
@@ -60,7 +60,12 @@ test.beforeAll(async ({ baseURL }) => {
 	const marker = randomBytes(4).toString('hex');
 	const code = await typeInShell(port, key.privateFile, instanceSlug, `echo "hello-$((6*7))-${marker}"\nexit 5\n`);
 	if (code !== 5) throw new Error(`ssh exited ${code}`);
-	fixture = { orgSlug, instanceSlug, marker };
+	// A member who may use instances but not read the audit trail.
+	const developer = newAccount('sessions-dev');
+	const dev = await api.person(developer);
+	const invitation = await api.ok('POST', `/api/orgs/${org.id}/members`, owner.token, { email: dev.email, role: 'Developer' }, 201, 'invite');
+	await api.ok('POST', `/api/user/invitations/${invitation.invitation.id}/accept`, dev.token, undefined, 200, 'accept');
+	fixture = { orgSlug, orgId: org.id, instanceSlug, marker, developer };
 });
 
 test.afterAll(() => removeTestContainers());
@@ -68,6 +73,13 @@ test.afterAll(() => removeTestContainers());
 test.beforeEach(() => {
 	test.skip(!fixture, 'needs a Docker engine for the SSH session (see tests/helpers/docker.ts)');
 });
+
+/** How many CSS rules of asciinema-player the page holds. */
+function playerStyleRules(page: Page): Promise<number> {
+	return page.evaluate(() =>
+		[...document.styleSheets].reduce((n, sheet) => n + [...sheet.cssRules].filter((r) => r.cssText.includes('.ap-player')).length, 0)
+	);
+}
 
 async function pageProblems(page: Page): Promise<string[]> {
 	const problems: string[] = [];
@@ -108,6 +120,8 @@ test('the session is listed, plays back in the page, and downloads as a .cast ho
 	await expect(page.getByText('No sessions on nothing-here')).toBeVisible();
 	await page.goto(`/orgs/${f.orgSlug}/sessions`);
 
+	// The player (and its stylesheet) is loaded by the recording page only.
+	expect(await playerStyleRules(page)).toBe(0);
 	await row.getByTestId('session-play').click();
 	await expect(page.getByRole('heading', { name: `Session on ${f.instanceSlug}` })).toBeVisible();
 	const player = page.getByTestId('recording-player');
@@ -116,6 +130,7 @@ test('the session is listed, plays back in the page, and downloads as a .cast ho
 	await expect(player).not.toContainText(`hello-42-${f.marker}`);
 	await player.locator('.ap-player').click();
 	await expect(player).toContainText(`hello-42-${f.marker}`, { timeout: 15_000 });
+	expect(await playerStyleRules(page)).toBeGreaterThan(0);
 	await page.screenshot({ path: testInfo.outputPath('session-1280.png'), fullPage: true });
 
 	const sessionId = page.url().split('/').at(-1)!;
@@ -141,4 +156,20 @@ test('an unknown session is a 404 page, not an error', async ({ page }) => {
 	const res = await page.goto(`/orgs/${f.orgSlug}/sessions/${randomUUID()}`);
 	expect(res?.status()).toBe(404);
 	await expect(page.getByText('Session not found')).toBeVisible();
+});
+
+test('a member without view:audit_logs sees no Sessions and is refused the pages and the download', async ({ page }) => {
+	const f = fixture!;
+	await fillSignIn(page, f.developer);
+	await expect(page).toHaveURL(/\/dashboard$/, { timeout: 15_000 });
+	await page.goto(`/orgs/${f.orgSlug}`);
+	const nav = page.getByRole('navigation', { name: 'Organization' });
+	await expect(nav.getByRole('link', { name: 'Instances' })).toBeVisible();
+	await expect(nav.getByRole('link', { name: 'Sessions' })).toHaveCount(0);
+	const refused = await page.goto(`/orgs/${f.orgSlug}/sessions`);
+	expect(refused?.status()).toBe(403);
+	await expect(page.getByText('Permission denied: view:audit_logs')).toBeVisible();
+	const download = await page.request.get(`/api/orgs/${f.orgId}/sessions/${randomUUID()}/recording`);
+	expect(download.status()).toBe(403);
+	expect(await download.json()).toEqual({ error: 'forbidden', message: 'Permission denied: view:audit_logs' });
 });
