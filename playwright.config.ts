@@ -64,6 +64,8 @@ export default defineConfig({
 			FETCH_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
 			// The SSH gateway on a free port: never collide with a gateway already on 2222.
 			SSH_PORT: '0',
+			// Terminal sessions leave an asciicast file, so the Sessions flow can play and download one.
+			SESSION_RECORDING: 'full',
 			...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {})
 		}
 	}

@@ -11,7 +11,9 @@ const config = {
 			mode: 'auto',
 			directives: {
 				'default-src': ['self'],
-				'script-src': ['self'],
+				// wasm-unsafe-eval: the recording player (asciinema-player, on the session page only) compiles its
+				// terminal emulator from WebAssembly; it allows compiling wasm, not eval() of strings.
+				'script-src': ['self', 'wasm-unsafe-eval'],
 				'style-src': ['self', 'unsafe-inline'],
 				'img-src': ['self', 'data:'],
 				'connect-src': ['self'],

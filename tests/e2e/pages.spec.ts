@@ -37,6 +37,7 @@ function signedInPages(orgSlug: string): string[] {
 		`/orgs/${orgSlug}/roles`,
 		`/orgs/${orgSlug}/instances`,
 		`/orgs/${orgSlug}/servers`,
+		`/orgs/${orgSlug}/sessions`,
 		`/orgs/${orgSlug}/audit`,
 		`/orgs/${orgSlug}/settings`,
 		'/logout',
