@@ -11,9 +11,8 @@ const config = {
 			mode: 'auto',
 			directives: {
 				'default-src': ['self'],
-				// wasm-unsafe-eval: the recording player (asciinema-player, on the session page only) compiles its
-				// terminal emulator from WebAssembly; it allows compiling wasm, not eval() of strings.
-				'script-src': ['self', 'wasm-unsafe-eval'],
+				// The recording player's page alone also allows compiling WebAssembly (src/lib/server/http/wasm-csp.ts).
+				'script-src': ['self'],
 				'style-src': ['self', 'unsafe-inline'],
 				'img-src': ['self', 'data:'],
 				'connect-src': ['self'],

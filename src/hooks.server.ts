@@ -16,6 +16,7 @@ import { errorJson } from '$lib/server/http/json';
 import { isMalformedPath, MALFORMED_URL_MESSAGE } from '$lib/server/http/malformed-url';
 import { isSafeMethod, isSameOrigin } from '$lib/server/http/origin-check';
 import { applySecurityHeaders } from '$lib/server/http/security-headers';
+import { allowsWasmCompilation, allowWasmCompilation } from '$lib/server/http/wasm-csp';
 import { logger } from '$lib/server/logger';
 
 export const init: ServerInit = async () => {
@@ -68,6 +69,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 
 	const response = await resolve(event);
+	if (allowsWasmCompilation(event.url.pathname)) allowWasmCompilation(response.headers);
 	if (config.logRequests) {
 		logger.info('request', { method: event.request.method, path: event.url.pathname, status: response.status });
 	}

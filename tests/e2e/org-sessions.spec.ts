@@ -118,11 +118,15 @@ test('the session is listed, plays back in the page, and downloads as a .cast ho
 	await page.goto(`/orgs/${f.orgSlug}/sessions?instance=nothing-here`);
 	await expect(page.getByTestId('session-row')).toHaveCount(0);
 	await expect(page.getByText('No sessions on nothing-here')).toBeVisible();
-	await page.goto(`/orgs/${f.orgSlug}/sessions`);
+	const list = await page.goto(`/orgs/${f.orgSlug}/sessions`);
+	// Only the recording page may compile WebAssembly (the player's terminal); the list may not.
+	expect(list!.headers()['content-security-policy']).not.toContain('wasm-unsafe-eval');
 
 	// The player (and its stylesheet) is loaded by the recording page only.
 	expect(await playerStyleRules(page)).toBe(0);
+	const playerPage = page.waitForResponse((r) => /\/sessions\/[0-9a-f-]{36}$/.test(new URL(r.url()).pathname) && r.request().resourceType() === 'document');
 	await row.getByTestId('session-play').click();
+	expect((await playerPage).headers()['content-security-policy']).toMatch(/script-src [^;]*'wasm-unsafe-eval'/);
 	await expect(page.getByRole('heading', { name: `Session on ${f.instanceSlug}` })).toBeVisible();
 	const player = page.getByTestId('recording-player');
 	// Nothing played yet: the output is not on the player's screen until Play.
