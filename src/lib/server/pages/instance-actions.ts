@@ -4,7 +4,7 @@
  * the instance's org; the instance must also belong to the org in the URL, so a page of one org never
  * acts on another org's instance (a member of both would otherwise pass the procedure's check).
  */
-import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { createInstanceInput, instanceSlugInput } from '../instances/schemas';
 import { callerFor } from '../trpc/caller';
 import { failFrom, formValues, parseForm } from './form';
@@ -44,7 +44,7 @@ async function slugInOrg(event: OrgEvent, action: string) {
 	} catch (err) {
 		return { failure: failFrom(err, { action }) };
 	}
-	if (instance.orgId !== org.id) error(404, 'Instance not found');
+	if (instance.orgId !== org.id) return { failure: fail(404, { action, message: 'Instance not found' }) };
 	return { org, instance };
 }
 
