@@ -6,7 +6,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { docker, ensureTestImage, removeTestContainers, requireDocker, startTestContainer } from '../helpers/docker';
-import { confirmAction, newDevice, signIn, signUpOrSignInAdmin } from './helpers';
+import { ADMIN, confirmAction, newDevice, signIn, signUpOrSignInAdmin } from './helpers';
 import { api, createOrgFromDashboard, joinThroughInvitation, restAccount } from './org-helpers';
 
 test.describe.configure({ mode: 'serial' });
@@ -177,4 +177,41 @@ test('a Viewer sees no forms and a forged post is refused; another org’s insta
 	const forged = await formPost(owner, `/orgs/${org.slug}/instances?/stop`, { slug: theirs.slug });
 	expect(await forged.json()).toMatchObject({ type: 'failure', status: 404 });
 	expect(await containerRunning(theirs.container.id)).toBe(true);
+});
+
+test('without JavaScript: stop asks first (a disclosure), start and forget work as plain forms', async ({ browser }) => {
+	const owner = await newDevice(browser);
+	await signUpOrSignInAdmin(owner);
+	const org = await createOrgFromDashboard(owner, 'Plain Docker');
+	const { slug, container } = await instanceOverApi(owner, org, 'plain');
+
+	const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+	await signIn(page, ADMIN);
+	await page.goto(`/orgs/${org.slug}/instances/${slug}`);
+	await expect(page.getByTestId('instance-status')).toHaveText('Running');
+	// The fallback of the confirmation: the disclosure names what happens, its button stops.
+	await page.locator('summary', { hasText: 'Stop' }).click();
+	await expect(page.getByText(`Docker stops its container ${container.name}`)).toBeVisible();
+	await page.getByRole('button', { name: 'Stop instance' }).click();
+	await expect(page.getByTestId('instance-status')).toHaveText('Stopped');
+	expect(await containerRunning(container.id)).toBe(false);
+	await page.getByRole('button', { name: 'Start', exact: true }).click();
+	await expect(page.getByTestId('instance-status')).toHaveText('Running');
+	await page.locator('summary', { hasText: 'Forget' }).click();
+	await page.getByRole('button', { name: 'Forget instance' }).click();
+	await expect(page).toHaveURL(new RegExp(`/orgs/${org.slug}/instances$`));
+	await expect(page.getByText('No instances yet')).toBeVisible();
+
+	// The Add server form shows every kind's fields without JavaScript; a refusal empties the secrets.
+	await page.goto(`/orgs/${org.slug}/servers`);
+	await page.getByLabel('Name').fill('plain-ssh');
+	await page.getByLabel('Kind').selectOption('ssh');
+	await page.getByLabel('Endpoint').fill('ssh://deploy@docker.example.com');
+	await page.getByLabel('Password', { exact: true }).fill('hunter2-secret');
+	await page.getByLabel('Host key fingerprint (optional)').fill('not-a-fingerprint');
+	await page.getByRole('button', { name: 'Add server' }).click();
+	await expect(page.locator('#field-sshHostKeyFingerprint-error')).toContainText('Host key fingerprint must look like');
+	await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
+	await expect(page.getByLabel('Name')).toHaveValue('plain-ssh');
+	expect(await page.content()).not.toContain('hunter2-secret');
 });
