@@ -2,10 +2,13 @@
  * Servers and instances managed from the dashboard against the real local Docker engine: a server
  * added from the form and seen reachable, an instance created, stopped (confirmed), started and
  * forgotten; a Viewer sees no forms and a forged form post is refused; another org's instance is
- * 404 under this org's URL.
+ * 404 under this org's URL; the forms work without JavaScript; an instance page lists a real SSH
+ * session made with the stock client.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { docker, ensureTestImage, removeTestContainers, requireDocker, startTestContainer } from '../helpers/docker';
+import { generateKey } from '../helpers/ssh-keys';
+import { runSsh } from './audit-fixture';
 import { ADMIN, confirmAction, newDevice, signIn, signUpOrSignInAdmin } from './helpers';
 import { api, createOrgFromDashboard, joinThroughInvitation, restAccount } from './org-helpers';
 
@@ -214,4 +217,26 @@ test('without JavaScript: stop asks first (a disclosure), start and forget work 
 	await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
 	await expect(page.getByLabel('Name')).toHaveValue('plain-ssh');
 	expect(await page.content()).not.toContain('hunter2-secret');
+});
+
+test('the instance page lists its recent gateway sessions: who, how, how long, exit status', async ({ browser }) => {
+	const page = await newDevice(browser);
+	await signUpOrSignInAdmin(page);
+	const org = await createOrgFromDashboard(page, 'Sessions Docker');
+	const { slug } = await instanceOverApi(page, org, 'sessions');
+	const key = generateKey('ed25519', undefined, ADMIN.email);
+	const added = await api(page, 'POST', '/api/user/ssh-keys', { name: `laptop-${slug}`.slice(0, 60), publicKey: key.line });
+	expect(added.status, JSON.stringify(added.body)).toBe(201);
+	const { port } = await (await page.request.get('/api/ssh/client-config')).json();
+	const run = await runSsh(port, key.privateFile, slug, 'echo hello; exit 3');
+	expect(run.code, run.stderr).toBe(3);
+
+	await page.goto(`/orgs/${org.slug}/instances/${slug}`);
+	const row = page.getByTestId('session-row');
+	await expect(row).toHaveCount(1);
+	await expect(row).toContainText(ADMIN.email);
+	await expect(row).toContainText('SSH · exec');
+	await expect(row).toContainText('exit 3');
+	await expect(row).toContainText('echo hello; exit 3');
+	await expect(row).toContainText(/\d+ s/);
 });
