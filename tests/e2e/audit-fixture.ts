@@ -53,7 +53,8 @@ export function restClient(baseUrl: string) {
 
 const knownHosts = path.join(mkdtempSync(path.join(tmpdir(), 'ocore-e2e-audit-')), 'known_hosts');
 
-function runSsh(port: number, keyFile: string, user: string, command: string): Promise<{ code: number | null; stderr: string }> {
+/** The stock `ssh` client running one command as `user` on the gateway at 127.0.0.1:`port`. */
+export function runSsh(port: number, keyFile: string, user: string, command: string): Promise<{ code: number | null; stderr: string }> {
 	const args = ['-p', String(port), '-o', 'StrictHostKeyChecking=accept-new', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'IdentitiesOnly=yes'];
 	args.push('-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', '-i', keyFile, `${user}@127.0.0.1`, command);
 	return new Promise((resolve, reject) => {

@@ -7,8 +7,10 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { ensureTestImage, removeTestContainers, requireDocker, startTestContainer } from '../helpers/docker';
 import { settledStep, totpCode } from '../helpers/totp';
 import { newAccount, newDevice, signIn, signUp, signUpOrSignInAdmin } from './helpers';
+import { api, createOrgFromDashboard } from './org-helpers';
 
 const WIDTHS = [1280, 390] as const;
 
@@ -140,6 +142,38 @@ test('the admin outbox fits a phone and passes the accessibility scan', async ({
 	const problems: string[] = [];
 	for (const width of WIDTHS) problems.push(...(await inspect(page, '/admin/outbox', width, testInfo)));
 	expect(problems).toEqual([]);
+});
+
+test('the Servers, Instances and instance pages with a real server and instance fit a phone and pass the accessibility scan', async ({ browser }, testInfo) => {
+	test.setTimeout(10 * 60_000);
+	test.skip(!(await requireDocker('e2e instance pages')), 'no Docker engine');
+	await ensureTestImage();
+	const page = await newDevice(browser);
+	await signUpOrSignInAdmin(page);
+	const org = await createOrgFromDashboard(page, 'Pages Instances');
+	const server = await api(page, 'POST', '/api/servers', { orgId: org.id, name: 'local', kind: 'socket', endpoint: '/var/run/docker.sock' });
+	expect(server.status, JSON.stringify(server.body)).toBe(201);
+	try {
+		const container = await startTestContainer('e2e-pages-instance', { org: org.id });
+		const slug = `${org.slug}-shop`.slice(0, 63);
+		const created = await api(page, 'POST', '/api/instances', {
+			orgId: org.id,
+			serverId: server.body.id,
+			slug,
+			name: 'Pages shop',
+			container: container.name,
+			project: 'webshop',
+			environment: 'staging'
+		});
+		expect(created.status, JSON.stringify(created.body)).toBe(201);
+		const problems: string[] = [];
+		for (const path of [`/orgs/${org.slug}/servers`, `/orgs/${org.slug}/instances`, `/orgs/${org.slug}/instances/${slug}`]) {
+			for (const width of WIDTHS) problems.push(...(await inspect(page, path, width, testInfo)));
+		}
+		expect(problems).toEqual([]);
+	} finally {
+		await removeTestContainers();
+	}
 });
 
 test('a confirmation dialog is used by keyboard alone: focus is trapped, Escape cancels, Enter on the action confirms', async ({ browser }) => {

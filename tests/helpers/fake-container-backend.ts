@@ -13,6 +13,7 @@ import {
 	type ContainerIdentity,
 	type ContainerRef,
 	type ContainerState,
+	type DockerEndpoint,
 	type ExecExit,
 	type ExecOptions,
 	type ExecSignal
@@ -101,6 +102,8 @@ export class FakeContainerBackend implements ContainerBackend {
 	states = new Map<string, ContainerState>();
 	executables = new Set<string>(['/usr/lib/openssh/sftp-server']);
 	failExec: Error | null = null;
+	/** What engineVersion() answers; an Error is thrown instead. */
+	version: string | Error = '28.2.2';
 
 	async exec(ref: ContainerRef, options: ExecOptions): Promise<ContainerExec> {
 		if (this.failExec) throw this.failExec;
@@ -129,6 +132,11 @@ export class FakeContainerBackend implements ContainerBackend {
 
 	async hasExecutable(_ref: ContainerRef, path: string): Promise<boolean> {
 		return this.executables.has(path);
+	}
+
+	async engineVersion(_endpoint: DockerEndpoint): Promise<string> {
+		if (this.version instanceof Error) throw this.version;
+		return this.version;
 	}
 
 	get last(): FakeExec {

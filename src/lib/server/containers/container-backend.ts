@@ -76,6 +76,8 @@ export interface ContainerBackend {
 	stop(ref: ContainerRef): Promise<void>;
 	/** True when the path exists and is executable inside the container (e.g. the sftp-server). */
 	hasExecutable(ref: ContainerRef, path: string): Promise<boolean>;
+	/** The engine's version ("28.2.2"), asked with the short state() budget: the Servers page's reachability check. */
+	engineVersion(endpoint: DockerEndpoint): Promise<string>;
 }
 
 export const CONTAINER_BACKEND_ERROR_REASONS = ['missing', 'not_running', 'unreachable', 'blocked_address', 'engine'] as const;

@@ -36,6 +36,7 @@ import {
 	type ContainerIdentity,
 	type ContainerRef,
 	type ContainerState,
+	type DockerEndpoint,
 	type ExecExit,
 	type ExecOptions,
 	type ExecSignal,
@@ -132,6 +133,19 @@ export class DockerodeBackend implements ContainerBackend {
 			const error = toBackendError(err, `inspect ${ref.container}`);
 			if (error.reason === 'missing') return 'missing';
 			throw error;
+		}
+	}
+
+	async engineVersion(endpoint: DockerEndpoint): Promise<string> {
+		try {
+			const timeoutMs = endpoint.kind === 'ssh' ? this.sshStateTimeoutMs : this.stateTimeoutMs;
+			// dockerode's version() takes { abortSignal } at runtime (lib/docker.js); its typings omit the options.
+			const client = this.clients.get(endpoint);
+			const version = client.version as unknown as (opts: { abortSignal: AbortSignal }) => Promise<Docker.DockerVersion>;
+			const info = await version.call(client, { abortSignal: AbortSignal.timeout(timeoutMs) });
+			return info.Version;
+		} catch (err) {
+			throw toBackendError(err, 'version');
 		}
 	}
 

@@ -4,6 +4,7 @@
  * the server's org and applies the same gate.
  */
 import { createServerInput } from '../../servers/schemas';
+import { checkServers } from '../../servers/reachability';
 import { createServer, deleteServer, listServers } from '../../servers/service';
 import { orgProcedure, router, serverProcedure } from '../init';
 import { actingUserOf } from './orgs';
@@ -16,5 +17,7 @@ export const serversRouter = router({
 			createServer(ctx.app, { ...actingUserOf(ctx), isPlatformAdmin: ctx.auth.user.isPlatformAdmin }, input.orgId, input)
 		),
 	list: orgProcedure.meta({ permission: 'view:instances' }).query(({ ctx, input }) => listServers(ctx.app, input.orgId)),
+	/** Asks every engine of the org for its version, with a short timeout each. */
+	reachability: orgProcedure.meta({ permission: 'view:instances' }).query(({ ctx, input }) => checkServers(ctx.app, input.orgId)),
 	delete: serverProcedure.meta({ permission: 'manage:servers' }).mutation(({ ctx, input }) => deleteServer(ctx.app, actingUserOf(ctx), input.serverId))
 });

@@ -1,9 +1,10 @@
+import { createInstanceAction, forgetAction, powerAction } from '$lib/server/pages/instance-actions';
 import { requireAuth } from '$lib/server/pages/guard';
 import { throwPageError } from '$lib/server/pages/load-error';
 import { orgFromParam } from '$lib/server/pages/org-param';
 import { sshAccessOf } from '$lib/server/pages/ssh-access';
 import { callerFor } from '$lib/server/trpc/caller';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 /**
  * The org's instances with their server and how to reach them over SSH. instances.list checks
@@ -36,10 +37,16 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 			servers: servers.map(({ id, name, kind }) => ({ id, name, kind })),
 			ssh: sshAccessOf(locals.app),
 			hasSshKey: keys.length > 0,
-			apiUrl: locals.app.config.appUrl.origin,
 			now: new Date()
 		};
 	} catch (err) {
 		throwPageError(err);
 	}
+};
+
+export const actions: Actions = {
+	create: createInstanceAction,
+	start: powerAction('start'),
+	stop: powerAction('stop'),
+	delete: forgetAction()
 };
