@@ -236,7 +236,11 @@ test('the instance page lists its recent gateway sessions: who, how, how long, e
 	await expect(row).toHaveCount(1);
 	await expect(row).toContainText(ADMIN.email);
 	await expect(row).toContainText('SSH · exec');
-	await expect(row).toContainText('exit 3');
+	await expect(row).toContainText('Exit 3');
 	await expect(row).toContainText('echo hello; exit 3');
 	await expect(row).toContainText(/\d+ s/);
+	// The org's Sessions page, filtered to this instance, holds the same session.
+	await page.getByRole('link', { name: `All sessions on ${slug}, with their recordings` }).click();
+	await expect(page).toHaveURL(new RegExp(`/orgs/${org.slug}/sessions\\?instance=${slug}$`));
+	await expect(page.getByTestId('session-row')).toHaveCount(1);
 });
