@@ -28,7 +28,12 @@ export const gatewaySessions = pgTable(
 		exitStatus: integer('exit_status'),
 		endReason: text('end_reason')
 	},
-	(t) => [index('gateway_sessions_user_open_idx').on(t.userId, t.endedAt), index('gateway_sessions_instance_idx').on(t.instanceId)]
+	(t) => [
+		index('gateway_sessions_user_open_idx').on(t.userId, t.endedAt),
+		index('gateway_sessions_instance_idx').on(t.instanceId),
+		// The org's Sessions page: newest first, paged by (started_at, id) cursors.
+		index('gateway_sessions_org_started_idx').on(t.orgId, t.startedAt, t.id)
+	]
 );
 
 export type GatewaySession = typeof gatewaySessions.$inferSelect;

@@ -1,0 +1,1 @@
+CREATE INDEX "gateway_sessions_org_started_idx" ON "gateway_sessions" USING btree ("org_id","started_at","id");
