@@ -4,33 +4,18 @@
  * here (a typo fails at once, exit 2) and sent once. Without a terminal and without --totp there is
  * nobody to ask: that is a usage error naming the option.
  */
-import { createInterface } from 'node:readline';
 import { secondFactorCodeSchema } from '../lib/server/mfa/schemas';
 import type { CliContext } from './context';
 import { usageError } from './errors';
+import { promptLine } from './password-input';
 
 export async function readSecondFactorCode(ctx: CliContext, given: string | undefined): Promise<string> {
 	let raw = given;
 	if (raw === undefined) {
 		if (!ctx.stdin.isTTY) throw usageError('This account has two-factor authentication on: pass the code from your authenticator app with --totp <code>');
-		raw = await ask(ctx, 'Two-factor code (or a recovery code): ');
+		raw = await promptLine(ctx, 'Two-factor code (or a recovery code): ', { hidden: false });
 	}
 	const parsed = secondFactorCodeSchema.safeParse(raw);
 	if (!parsed.success) throw usageError(`--totp: ${parsed.error.issues[0]?.message ?? 'Invalid code'}`);
 	return parsed.data;
-}
-
-function ask(ctx: CliContext, prompt: string): Promise<string> {
-	const rl = createInterface({ input: ctx.stdin, output: process.stderr, terminal: true });
-	return new Promise((resolve, reject) => {
-		rl.on('SIGINT', () => {
-			rl.close();
-			process.stderr.write('\n');
-			reject(usageError('Cancelled'));
-		});
-		rl.question(prompt, (answer) => {
-			rl.close();
-			resolve(answer);
-		});
-	});
 }

@@ -17,7 +17,7 @@ import { usageError } from './errors';
 const MAX_STDIN_BYTES = 64 * 1024;
 
 export async function readPassword(ctx: CliContext, options: { fromStdin: boolean; prompt: string }): Promise<string> {
-	const password = options.fromStdin || !ctx.stdin.isTTY ? await firstLineOfStdin(ctx) : await promptHidden(ctx, options.prompt);
+	const password = options.fromStdin || !ctx.stdin.isTTY ? await firstLineOfStdin(ctx) : await promptLine(ctx, options.prompt, { hidden: true });
 	if (password === '') throw usageError('No password given');
 	return password;
 }
@@ -32,7 +32,11 @@ async function firstLineOfStdin(ctx: CliContext): Promise<string> {
 	return text.split(/\r?\n/)[0] ?? '';
 }
 
-function promptHidden(ctx: CliContext, prompt: string): Promise<string> {
+/**
+ * One line typed at the terminal after `prompt` (on stderr, so stdout stays the command's output).
+ * Hidden: what is typed is not echoed (a password). Ctrl-C is a usage error, "Cancelled".
+ */
+export function promptLine(ctx: CliContext, prompt: string, options: { hidden: boolean }): Promise<string> {
 	let muted = false;
 	const output = new Writable({
 		write(chunk, _encoding, done) {
@@ -49,9 +53,10 @@ function promptHidden(ctx: CliContext, prompt: string): Promise<string> {
 		});
 		rl.question(prompt, (answer) => {
 			rl.close();
-			process.stderr.write('\n');
+			// A muted line's Enter was not echoed either.
+			if (options.hidden) process.stderr.write('\n');
 			resolve(answer);
 		});
-		muted = true;
+		muted = options.hidden;
 	});
 }
