@@ -10,3 +10,4 @@ export * from './gateway';
 export * from './invitations';
 export * from './account';
 export * from './mfa';
+export * from './terminal';
