@@ -13,7 +13,7 @@ const OPENSSH10_ROOTFS_DIR = process.env.OCORE_OPENSSH10_ROOTFS_DIR ?? '/var/cac
 
 export async function ensureOpenSsh10Image(log?: (line: string) => void): Promise<void> {
 	await ensureDebootstrapImage(
-		{ image: OPENSSH10_IMAGE, rootfsDir: OPENSSH10_ROOTFS_DIR, suite: 'trixie', include: ['openssh-client'], marker: 'usr/bin/ssh' },
+		{ image: OPENSSH10_IMAGE, rootfsDir: OPENSSH10_ROOTFS_DIR, suite: 'trixie', include: ['openssh-client', 'openssh-server'], marker: 'usr/sbin/sshd' },
 		log
 	);
 }
