@@ -19,7 +19,11 @@ import { generateKey, type GeneratedKey } from '../../helpers/ssh-keys';
 
 const hasDocker = inject('sshDocker');
 const NEGOTIATED = /^debug1: kex: algorithm: (\S+)\r?$/m;
-/** OpenSSH 10.1+'s wording ("** WARNING: connection is not using a post-quantum key exchange algorithm."). */
+/**
+ * OpenSSH 10.1+'s warning ("** WARNING: connection is not using a post-quantum key exchange
+ * algorithm."). Debian 13's 10.0 does not have it yet, so its absence here guards against any
+ * wording of it; the negotiated algorithm is what proves the point.
+ */
 const PQ_WARNING = /post-quantum/i;
 
 function negotiatedKex(stderr: string): string | undefined {
