@@ -27,6 +27,8 @@ export function exitText(exit: ExitMessage): string {
 
 /** The status line when an open socket closed without an exit message. */
 export function closeText(code: number, reason: string): string {
+	// The door closes with the exit reason's code after the exit message; should that message be lost, say the code in words.
+	if (reason in REASON_FALLBACK) return `Closed: ${REASON_FALLBACK[reason as ExitMessage['reason']]}`;
 	if (reason) return `Closed: ${reason}`;
 	if (code === CLOSE_CODES.shutdown) return 'Closed: the server is restarting. Reconnect in a moment.';
 	return `Closed: ${CONNECTION_LOST}`;
