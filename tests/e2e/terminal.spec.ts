@@ -73,7 +73,7 @@ function xtermStyleRules(page: Page): Promise<number> {
 	);
 }
 
-test('Open terminal on the instance page opens a shell whose output is on the screen', async ({ page }, testInfo) => {
+test('Open terminal on the instance page opens a shell whose output is on the screen, to copy and paste', async ({ page, context, baseURL }, testInfo) => {
 	const f = fixture!;
 	await page.setViewportSize({ width: 1280, height: 800 });
 	await signIn(page, f.member);
@@ -90,6 +90,18 @@ test('Open terminal on the instance page opens a shell whose output is on the sc
 	const marker = randomBytes(4).toString('hex');
 	await run(page, `echo "hello-$((6*7))-${marker}"`);
 	await expect(screen(page)).toContainText(`hello-42-${marker}`);
+	// Copy and paste: a double-click selects the output, Ctrl+Shift+C copies it, Ctrl+V pastes it into a new command line.
+	await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
+	const outputRow = screen(page).locator(':scope > div').filter({ hasText: new RegExp(`^\\s*hello-42-${marker}\\s*$`) });
+	const box = (await outputRow.boundingBox())!;
+	await page.mouse.dblclick(box.x + 20, box.y + box.height / 2);
+	await page.keyboard.press('Control+Shift+C');
+	await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(`hello-42-${marker}`);
+	await page.locator('.xterm-helper-textarea').focus();
+	await page.keyboard.type('echo "$((1+1))-');
+	await page.keyboard.press('Control+V');
+	await run(page, '"');
+	await expect(screen(page)).toContainText(`2-hello-42-${marker}`);
 	// Nothing about the terminal is kept in the browser.
 	expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
 	await page.screenshot({ path: testInfo.outputPath('terminal-1280.png') });
