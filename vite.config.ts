@@ -1,8 +1,33 @@
 import { sveltekit } from '@sveltejs/kit/vite';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { TERMINAL_PATH } from './src/lib/terminal/protocol.ts';
+
+/**
+ * `npm run dev` serves the browser terminal's WebSocket too: upgrades for TERMINAL_PATH go to the
+ * terminal door (loaded through Vite, ssh-gateway/ws/dev-server.ts); every other upgrade, Vite's own
+ * hot-reload socket among them, is left alone.
+ */
+function terminalSocketInDev(): Plugin {
+	return {
+		name: 'ocore-terminal-socket',
+		configureServer(server) {
+			server.httpServer?.on('upgrade', (req, socket, head) => {
+				if (new URL(req.url ?? '/', 'http://dev.invalid').pathname !== TERMINAL_PATH) return;
+				server
+					.ssrLoadModule('/ssh-gateway/ws/dev-server.ts')
+					.then((door) => door.handleDevUpgrade(req, socket, head))
+					.catch((err: unknown) => {
+						server.config.logger.error(`terminal socket: ${err instanceof Error ? err.message : String(err)}`);
+						socket.destroy();
+					});
+			});
+		}
+	};
+}
 
 export default defineConfig({
-	plugins: [sveltekit()],
+	plugins: [sveltekit(), terminalSocketInDev()],
 	build: {
 		rolldownOptions: {
 			// Rolldown's [PLUGIN_TIMINGS] report (which plugin callbacks were slow) is a profiling aid, printed

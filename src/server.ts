@@ -1,7 +1,7 @@
 /**
  * The production entry: one Node process serves everything. It opens the database and applies
  * migrations before listening, then mounts the SvelteKit handler (pages, /api/trpc, the REST facade).
- * The WebSocket terminal and the SSH gateway attach to this same process.
+ * The browser terminal's WebSocket (same HTTP server) and the SSH gateway attach to this same process.
  */
 import { createServer } from 'node:http';
 import path from 'node:path';
@@ -68,12 +68,15 @@ async function main() {
 		migrationsTotal: app.migrations.total
 	});
 
-	let gateway: RunningGateway | undefined;
-	if (config.sshEnabled) {
-		gateway = await startGateway(app);
+	const gateway: RunningGateway = await startGateway(app);
+	// The browser terminal's WebSocket (GET /ws/terminal); any other upgrade is not ours to take.
+	server.on('upgrade', (req, socket, head) => {
+		if (!gateway.terminal.handleUpgrade(req, socket, head)) socket.destroy();
+	});
+	if (gateway.ssh) {
 		// SSH_PORT=0 asks for a free port; what the server advertises must be the one really bound.
-		app.sshGatewayListening(gateway.port);
-		logger.info('SSH gateway listening', { host: config.sshHost, port: gateway.port, crypto: nativeSshCrypto() ? 'native' : 'javascript' });
+		app.sshGatewayListening(gateway.ssh.port);
+		logger.info('SSH gateway listening', { host: config.sshHost, port: gateway.ssh.port, crypto: nativeSshCrypto() ? 'native' : 'javascript' });
 	}
 
 	const banner = formatBanner(
@@ -81,7 +84,7 @@ async function main() {
 			version: APP_VERSION,
 			appUrl: config.appUrl.origin,
 			listening: { host: config.host, port },
-			ssh: gateway ? { host: config.sshHost, port: gateway.port, nativeCrypto: nativeSshCrypto() } : null,
+			ssh: gateway.ssh ? { host: config.sshHost, port: gateway.ssh.port, nativeCrypto: nativeSshCrypto() } : null,
 			database: describeDatabase(config),
 			migrations: app.migrations,
 			noAccountYet: !(await hasAnyAccount(app.db)),
@@ -95,7 +98,7 @@ async function main() {
 		logger.info('shutting down', { signal });
 		server.close();
 		server.closeAllConnections();
-		Promise.all([gateway?.close(), maintenance.stop()])
+		Promise.all([gateway.close(), maintenance.stop()])
 			.catch(() => {})
 			.then(() => app.close())
 			.finally(() => process.exit(0));

@@ -81,6 +81,7 @@ export async function authorizeOwner(deps: AuthorizeDeps, owner: KeyOwner, reque
 		grant: {
 			user: { id: owner.userId, email: owner.email },
 			keyFingerprint: credential.kind === 'key' ? credential.fingerprint : null,
+			browserSessionId: credential.kind === 'user' ? credential.browserSessionId : null,
 			org: { id: instance.orgId },
 			instance,
 			endpoint,

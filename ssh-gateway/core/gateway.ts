@@ -6,7 +6,7 @@
  *
  * Background work (started by start(), stopped by stop()): a heartbeat of this process's open
  * gateway_sessions rows every ~5 s, and the revocation watcher every ~2 s, which closes the
- * connections of users whose key, membership or view:instances permission went away.
+ * connections of users whose key, browser session, membership or view:instances permission went away.
  */
 import type { Clock } from '../../src/lib/server/clock';
 import type { AppConfig } from '../../src/lib/server/config';
@@ -132,7 +132,7 @@ export function createGatewayCore(deps: GatewayCoreDeps) {
 		const verdicts = await directory.stillAllowed(
 			open.map((c) => {
 				const g = c.grant!;
-				return { sessionId: c.id, userId: g.user.id, orgId: g.org.id, instanceId: g.instance.id, keyFingerprint: g.keyFingerprint };
+				return { sessionId: c.id, userId: g.user.id, orgId: g.org.id, instanceId: g.instance.id, keyFingerprint: g.keyFingerprint, browserSessionId: g.browserSessionId };
 			})
 		);
 		for (const connection of open) {

@@ -24,8 +24,11 @@ export type SessionRequest = {
 	env: Record<string, string>;
 };
 
-/** Who is knocking: a key (SSH door) or a user already signed in to the web app (browser door). */
-export type Credential = { kind: 'key'; fingerprint: string } | { kind: 'user'; userId: string };
+/**
+ * Who is knocking: a key (SSH door), or a user signed in to the web app (browser door), named with the
+ * browser session that asked for the terminal, so ending that session ends the terminal.
+ */
+export type Credential = { kind: 'key'; fingerprint: string } | { kind: 'user'; userId: string; browserSessionId: string };
 
 export type AuthorizeRequest = {
 	credential: Credential;
@@ -41,6 +44,8 @@ export type AuthorizeRequest = {
 export type Grant = {
 	user: { id: string; email: string };
 	keyFingerprint: string | null;
+	/** The browser session a terminal was opened from (browser door only). */
+	browserSessionId: string | null;
 	org: { id: string };
 	instance: GatewayInstance;
 	endpoint: DockerEndpoint;

@@ -3,7 +3,10 @@
  * suite. No SHA-1 anywhere (no ssh-rsa signatures, no diffie-hellman-*-sha1, no hmac-sha1), no CBC
  * ciphers, MACs in encrypt-then-MAC mode only, no DH groups below 4096 bits (group14 and the
  * group-exchange family are left out), no NIST-curve ECDH (ssh-audit fails it), no compression.
- * Every OpenSSH since 7.4 speaks curve25519-sha256.
+ * Post-quantum first: mlkem768x25519-sha256 (ML-KEM-768 + X25519, OpenSSH 10's default; Node's
+ * ML-KEM, in ssh2 through patches/ssh2+1.17.0+010+mlkem768x25519.patch), so a recorded session stays
+ * secret even from a future quantum computer, and OpenSSH 10.1+ prints no "not using a post-quantum
+ * key exchange" warning. Every OpenSSH since 7.4 speaks curve25519-sha256, the fallback.
  * chacha20-poly1305 runs on Node's chacha20 and ssh2's Poly1305 (its native binding when built,
  * else WebAssembly).
  */
@@ -11,6 +14,7 @@ import type { Algorithms } from 'ssh2';
 
 const WANTED = {
 	kex: [
+		'mlkem768x25519-sha256',
 		'curve25519-sha256',
 		'curve25519-sha256@libssh.org',
 		'diffie-hellman-group16-sha512',

@@ -177,12 +177,11 @@ export async function startSshGateway(options: SshGatewayOptions): Promise<SshGa
 	server.on('error', (err: Error) => options.log.error('ssh server error', { error: err.message }));
 	const address = server.address();
 	const port = typeof address === 'object' && address ? address.port : options.port;
-	options.core.start();
 	return {
 		port,
 		hostKeys,
+		/** Stops listening and ends the clients; the core is stopped by its owner (start.ts). */
 		async close() {
-			await options.core.stop();
 			const closing = new Promise<void>((resolve) => server.close(() => resolve()));
 			for (const client of clients) client.end();
 			for (const socket of silent) socket.destroy();

@@ -111,7 +111,7 @@ async function measureMemory(container: TestContainer, sessions: number) {
 		SSH_IDLE_TIMEOUT_SECONDS: '3600',
 		SESSION_RECORDING: 'metadata'
 	});
-	const gateway = await startGateway(app, { port: 0, host: '127.0.0.1', log: silentGatewayLog });
+	const gateway = await startGateway(app, { ssh: true, port: 0, host: '127.0.0.1', log: silentGatewayLog });
 	const children: ReturnType<typeof spawn>[] = [];
 	try {
 		const { owner, org } = await orgWithOwner(app, 'Bench');
@@ -129,7 +129,7 @@ async function measureMemory(container: TestContainer, sessions: number) {
 		});
 		const key = generateKey('ed25519');
 		await app.db.insert(sshKeys).values({ userId: owner.id, name: 'bench', type: 'ssh-ed25519', bits: 256, fingerprint: key.keygenFingerprint, publicKey: key.line.split(' ').slice(0, 2).join(' ') });
-		const args = ['-p', String(gateway.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-i', key.privateFile, 'bench-memory@127.0.0.1', 'sleep 3600'];
+		const args = ['-p', String(gateway.ssh!.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-i', key.privateFile, 'bench-memory@127.0.0.1', 'sleep 3600'];
 		const waitForLive = async (count: number) => {
 			const deadline = Date.now() + 120_000;
 			while (gateway.core.liveSessionCount < count) {

@@ -59,9 +59,9 @@ function run(command: string, args: string[]): Promise<void> {
 	});
 }
 
-async function imageExists(): Promise<boolean> {
+async function imageExists(image: string): Promise<boolean> {
 	try {
-		await docker.getImage(TEST_IMAGE).inspect();
+		await docker.getImage(image).inspect();
 		return true;
 	} catch {
 		return false;
@@ -101,23 +101,42 @@ async function withLock<T>(lockFile: string, fn: () => Promise<T>): Promise<T> {
 	}
 }
 
-/** Builds the test image if it is missing; idempotent, safe to call from several processes at once. */
-export async function ensureTestImage(log: (line: string) => void = (l) => console.log(`[docker] ${l}`)): Promise<void> {
-	if (await imageExists()) return;
-	mkdirSync(path.dirname(ROOTFS_DIR), { recursive: true });
-	await withLock(`${ROOTFS_DIR}.lock`, async () => {
-		if (await imageExists()) return; // built by whoever held the lock before us
-		if (!existsSync(path.join(ROOTFS_DIR, 'usr/lib/openssh/sftp-server'))) {
-			const partial = `${ROOTFS_DIR}.partial`;
+/** A Debian image made with `debootstrap --variant=minbase` and `docker import`, its rootfs cached. */
+export type DebootstrapImage = {
+	image: string;
+	rootfsDir: string;
+	suite: string;
+	/** Packages beyond minbase. */
+	include: string[];
+	/** A file inside the rootfs that exists only once debootstrap finished. */
+	marker: string;
+};
+
+/** Builds the image if it is missing; idempotent, safe to call from several processes at once. */
+export async function ensureDebootstrapImage(spec: DebootstrapImage, log: (line: string) => void = (l) => console.log(`[docker] ${l}`)): Promise<void> {
+	if (await imageExists(spec.image)) return;
+	mkdirSync(path.dirname(spec.rootfsDir), { recursive: true });
+	await withLock(`${spec.rootfsDir}.lock`, async () => {
+		if (await imageExists(spec.image)) return; // built by whoever held the lock before us
+		if (!existsSync(path.join(spec.rootfsDir, spec.marker))) {
+			const partial = `${spec.rootfsDir}.partial`;
 			rmSync(partial, { recursive: true, force: true });
-			log(`debootstrap bookworm into ${partial} (a few minutes, once)`);
-			await run('debootstrap', ['--variant=minbase', '--include=openssh-sftp-server,rsync', 'bookworm', partial, DEBIAN_MIRROR]);
-			rmSync(ROOTFS_DIR, { recursive: true, force: true });
-			renameSync(partial, ROOTFS_DIR);
+			log(`debootstrap ${spec.suite} into ${partial} (a few minutes, once)`);
+			await run('debootstrap', ['--variant=minbase', `--include=${spec.include.join(',')}`, spec.suite, partial, DEBIAN_MIRROR]);
+			rmSync(spec.rootfsDir, { recursive: true, force: true });
+			renameSync(partial, spec.rootfsDir);
 		}
-		log(`docker import ${ROOTFS_DIR} as ${TEST_IMAGE}`);
-		await run('bash', ['-o', 'pipefail', '-c', 'tar -C "$1" -c . | docker import - "$2"', 'import', ROOTFS_DIR, TEST_IMAGE]);
+		log(`docker import ${spec.rootfsDir} as ${spec.image}`);
+		await run('bash', ['-o', 'pipefail', '-c', 'tar -C "$1" -c . | docker import - "$2"', 'import', spec.rootfsDir, spec.image]);
 	});
+}
+
+/** The instance test image (bookworm with sftp-server and rsync). */
+export async function ensureTestImage(log?: (line: string) => void): Promise<void> {
+	await ensureDebootstrapImage(
+		{ image: TEST_IMAGE, rootfsDir: ROOTFS_DIR, suite: 'bookworm', include: ['openssh-sftp-server', 'rsync'], marker: 'usr/lib/openssh/sftp-server' },
+		log
+	);
 }
 
 export type TestContainer = { name: string; id: string; remove(): Promise<void> };

@@ -41,12 +41,12 @@ describe('sweepExpired', () => {
 		clock.advanceSeconds(50 * 60);
 		const active = await loginBrowser(app, { email, password }, meta());
 		await loginApi(app, { email: uniqueEmail('nobody'), password }, meta()).catch(() => undefined);
-		expect(await sweepExpired(app)).toEqual({ sessions: 0, passwordResetTokens: 1, emailChangeRequests: 0, endedSessions: 0, rateLimitBuckets: 5, authFailures: 0, mfaChallenges: 0, webauthnChallenges: 0 });
+		expect(await sweepExpired(app)).toEqual({ sessions: 0, passwordResetTokens: 1, emailChangeRequests: 0, endedSessions: 0, rateLimitBuckets: 5, authFailures: 0, mfaChallenges: 0, webauthnChallenges: 0, terminalTickets: 0 });
 
 		// 70 minutes from the start: the first browser session is idle (1 h) and the first failure
 		// streak is over; the API session (2 h) and the second browser session live on.
 		clock.advanceSeconds(20 * 60);
-		expect(await sweepExpired(app)).toEqual({ sessions: 1, passwordResetTokens: 0, emailChangeRequests: 0, endedSessions: 0, rateLimitBuckets: 2, authFailures: 1, mfaChallenges: 0, webauthnChallenges: 0 });
+		expect(await sweepExpired(app)).toEqual({ sessions: 1, passwordResetTokens: 0, emailChangeRequests: 0, endedSessions: 0, rateLimitBuckets: 2, authFailures: 1, mfaChallenges: 0, webauthnChallenges: 0, terminalTickets: 0 });
 		const left = await app.db.select({ id: sessions.id }).from(sessions);
 		expect(left.map((s) => s.id).sort()).toEqual([active.sessionToken.split('.')[0], api.refreshToken.split('.')[0]].sort());
 		expect(await authenticateRequest(app, { cookieToken: active.sessionToken, authorization: null })).not.toBeNull();
@@ -57,7 +57,7 @@ describe('sweepExpired', () => {
 
 		// Three hours on, everything has ended.
 		clock.advanceSeconds(3 * 3600);
-		expect(await sweepExpired(app)).toEqual({ sessions: 2, passwordResetTokens: 0, emailChangeRequests: 0, endedSessions: 0, rateLimitBuckets: 0, authFailures: 1, mfaChallenges: 0, webauthnChallenges: 0 });
+		expect(await sweepExpired(app)).toEqual({ sessions: 2, passwordResetTokens: 0, emailChangeRequests: 0, endedSessions: 0, rateLimitBuckets: 0, authFailures: 1, mfaChallenges: 0, webauthnChallenges: 0, terminalTickets: 0 });
 		expect(await app.db.select().from(sessions).where(eq(sessions.userId, idle.user.id))).toEqual([]);
 	});
 

@@ -13,7 +13,7 @@
  * - Expired sessions found on use are deleted; the maintenance sweep removes the rest. Revoking is
  *   deleting the row.
  */
-import { and, eq, lte, or } from 'drizzle-orm';
+import { and, eq, inArray, lte, or } from 'drizzle-orm';
 import type { AppContext } from '../app-context';
 import { addSeconds } from '../clock';
 import type { DbOrTx } from '../db/client';
@@ -75,6 +75,12 @@ function isExpired(app: Pick<AppContext, 'config'>, session: Session, now: Date)
 		if (idleEnd.getTime() <= now.getTime()) return true;
 	}
 	return false;
+}
+
+/** Which of these sessions are live now (present and not expired), without recording activity. */
+export async function liveSessionIds(app: Pick<AppContext, 'db' | 'config'>, ids: readonly string[], now: Date): Promise<Set<string>> {
+	const rows = await app.db.select().from(sessions).where(inArray(sessions.id, [...ids]));
+	return new Set(rows.filter((row) => !isExpired(app, row, now)).map((row) => row.id));
 }
 
 /** Reads a session by id, deleting it if it has expired; records no activity. */

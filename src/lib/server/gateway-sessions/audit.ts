@@ -34,6 +34,11 @@ function prefix(subject: SessionAuditSubject): string {
 	return subject.transport === 'ssh' ? 'ssh' : 'terminal';
 }
 
+/** The transport as audit rows name it: `ssh`, or `web` for the browser terminal (stored as `websocket`). */
+function auditTransport(subject: SessionAuditSubject): 'ssh' | 'web' {
+	return subject.transport === 'ssh' ? 'ssh' : 'web';
+}
+
 function row(subject: SessionAuditSubject, action: string, metadata: Record<string, unknown>): OrgAuditRow {
 	return {
 		orgId: subject.org.id,
@@ -55,7 +60,7 @@ export function sessionStartedRow(subject: SessionAuditSubject, session: { id: s
 		instanceSlug: subject.instance.slug,
 		keyFingerprint: subject.keyFingerprint,
 		clientIp: subject.clientIp,
-		transport: subject.transport,
+		transport: auditTransport(subject),
 		kind: session.kind,
 		command: session.command,
 		pty: session.pty
@@ -92,7 +97,7 @@ export function sessionRefusedRow(
 		instanceSlug: subject.instance.slug,
 		keyFingerprint: subject.keyFingerprint,
 		clientIp: subject.clientIp,
-		transport: subject.transport,
+		transport: auditTransport(subject),
 		kind: request.kind,
 		command: request.command,
 		code: refusal.code,

@@ -12,6 +12,7 @@ import { logger } from '../logger';
 import { boundContainerOf, findInstanceBySlugForGateway, resolveDockerEndpoint } from '../instances/gateway';
 import { isAppError } from '../errors';
 import { authorizeInOrg, verdictsFor } from '../orgs/access';
+import { liveSessionIds } from '../auth/session-store';
 import { findUserBySshKey, touchSshKeyLastUsed } from '../ssh-keys/lookup';
 import type { GatewayDirectory } from './types';
 
@@ -71,11 +72,13 @@ export function databaseDirectory(deps: DirectoryDeps): GatewayDirectory {
 			if (checks.length === 0) return result;
 			const fingerprints = [...new Set(checks.map((c) => c.keyFingerprint).filter((f): f is string => f !== null))];
 			const instanceIds = [...new Set(checks.map((c) => c.instanceId))];
-			// Three queries for every open session of this process, cheap enough to run every 2 s.
-			const [keyRows, instanceRows, verdict] = await Promise.all([
+			const browserSessionIds = [...new Set(checks.map((c) => c.browserSessionId).filter((s): s is string => s !== null))];
+			// Four queries for every open session of this process, cheap enough to run every 2 s.
+			const [keyRows, liveBrowserSessions, instanceRows, verdict] = await Promise.all([
 				fingerprints.length === 0
 					? []
 					: db.select({ fingerprint: sshKeys.fingerprint, userId: sshKeys.userId }).from(sshKeys).where(inArray(sshKeys.fingerprint, fingerprints)),
+				browserSessionIds.length === 0 ? new Set<string>() : liveSessionIds(deps, browserSessionIds, deps.clock.now()),
 				db.select({ id: instances.id, orgId: instances.orgId }).from(instances).where(inArray(instances.id, instanceIds)),
 				verdictsFor(db, checks, 'view:instances')
 			]);
@@ -85,6 +88,7 @@ export function databaseDirectory(deps: DirectoryDeps): GatewayDirectory {
 				let why: string | null = null;
 				const access = verdict(check);
 				if (check.keyFingerprint !== null && keyOwner.get(check.keyFingerprint) !== check.userId) why = 'the SSH key was removed from the account';
+				else if (check.browserSessionId !== null && !liveBrowserSessions.has(check.browserSessionId)) why = 'the browser session ended (signed out or revoked)';
 				else if (access === 'not_member') why = 'the user is no longer a member of the org';
 				else if (access === 'forbidden') why = 'the user no longer holds view:instances';
 				else if (access === 'mfa_required') why = 'the org requires two-factor authentication and the user has none';

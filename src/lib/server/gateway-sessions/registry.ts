@@ -27,6 +27,16 @@ export const SESSION_STALE_AFTER_SECONDS = 15;
 /** Rows of a process that stopped heartbeating this long ago are closed with reason `abandoned`. */
 export const SESSION_ABANDONED_AFTER_SECONDS = 120;
 
+/** Open sessions of the user across every gateway process (rows a live process still heartbeats). */
+export async function countOpenSessions(db: Database, userId: string, now: Date): Promise<number> {
+	const freshSince = new Date(now.getTime() - SESSION_STALE_AFTER_SECONDS * 1000);
+	const [row] = await db
+		.select({ n: count() })
+		.from(gatewaySessions)
+		.where(and(eq(gatewaySessions.userId, userId), isNull(gatewaySessions.endedAt), gt(gatewaySessions.lastSeenAt, freshSince)));
+	return row?.n ?? 0;
+}
+
 export class SessionRegistry implements SessionStore {
 	private readonly openIds = new Set<string>();
 
@@ -40,13 +50,8 @@ export class SessionRegistry implements SessionStore {
 		return new Date(now.getTime() - SESSION_STALE_AFTER_SECONDS * 1000);
 	}
 
-	async countOpen(userId: string): Promise<number> {
-		const now = this.clock.now();
-		const [row] = await this.db
-			.select({ n: count() })
-			.from(gatewaySessions)
-			.where(and(eq(gatewaySessions.userId, userId), isNull(gatewaySessions.endedAt), gt(gatewaySessions.lastSeenAt, this.freshSince(now))));
-		return row?.n ?? 0;
+	countOpen(userId: string): Promise<number> {
+		return countOpenSessions(this.db, userId, this.clock.now());
 	}
 
 	/** Counts and inserts under the user's lock: refused with the current count when at the limit. */

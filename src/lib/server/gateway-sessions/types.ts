@@ -97,7 +97,7 @@ export interface GatewayDirectory {
 	findInstanceBySlug(slug: string): Promise<LocatedInstance | null>;
 	/** The verdict of the one access rule (orgs/access.ts) on view:instances in the instance's org. */
 	instanceAccess(orgId: string, userId: string): Promise<InstanceAccess>;
-	/** One query for many sessions: which of them still hold key, membership, permission and instance. */
+	/** One query for many sessions: which still hold key (or browser session), membership, permission and instance. */
 	stillAllowed(sessions: readonly AccessCheck[]): Promise<Map<string, string | null>>;
 }
 
@@ -105,4 +105,12 @@ export interface GatewayDirectory {
 export type LocatedInstance = { instance: GatewayInstance; endpoint(): DockerEndpoint };
 
 /** One open session's access facts, re-checked by the revocation watcher. */
-export type AccessCheck = { sessionId: string; userId: string; orgId: string; instanceId: string; keyFingerprint: string | null };
+export type AccessCheck = {
+	sessionId: string;
+	userId: string;
+	orgId: string;
+	instanceId: string;
+	keyFingerprint: string | null;
+	/** A browser terminal's web session: signing out or revoking it ends the terminal. */
+	browserSessionId: string | null;
+};

@@ -8,7 +8,8 @@
  * - the reasons kept for ended browser sessions (auth/session-endings) once those would have expired;
  * - rate-limit windows older than the previous one (the limiter never reads them again);
  * - sign-in and re-authentication failure streaks older than the back-off's reset age;
- * - second-step sign-in challenges (mfa/challenge) and WebAuthn challenges past their expiry.
+ * - second-step sign-in challenges (mfa/challenge) and WebAuthn challenges past their expiry;
+ * - browser-terminal tickets an hour past their expiry (terminal/tickets).
  * `now` comes from the injected clock. A failing sweep is logged and retried at the next tick; the
  * timer never keeps the process alive, and stop() waits for a sweep in progress.
  */
@@ -20,6 +21,7 @@ import { deleteExpiredSessionEndings } from '../auth/session-endings';
 import { authFailures, emailChangeRequests, passwordResetTokens, rateLimitBuckets, webauthnChallenges } from '../db/schema';
 import { deleteDeadMfaChallenges } from '../mfa/challenge';
 import { logger } from '../logger';
+import { deleteDeadTerminalTickets } from '../terminal/tickets';
 import { STREAK_RESET_SECONDS } from '../ratelimit/backoff';
 import { WINDOW_MS } from '../ratelimit/limiter';
 
@@ -34,6 +36,7 @@ export type SweepResult = {
 	authFailures: number;
 	mfaChallenges: number;
 	webauthnChallenges: number;
+	terminalTickets: number;
 };
 
 type SweepDeps = Pick<AppContext, 'db' | 'clock' | 'config'>;
@@ -55,6 +58,7 @@ export async function sweepExpired(app: SweepDeps): Promise<SweepResult> {
 		.returning({ key: authFailures.key });
 	const mfaChallenges = await deleteDeadMfaChallenges(app.db, now);
 	const webauthn = await app.db.delete(webauthnChallenges).where(lte(webauthnChallenges.expiresAt, now)).returning({ hash: webauthnChallenges.challengeHash });
+	const terminalTickets = await deleteDeadTerminalTickets(app.db, now);
 	return {
 		sessions,
 		passwordResetTokens: tokens.length,
@@ -63,7 +67,8 @@ export async function sweepExpired(app: SweepDeps): Promise<SweepResult> {
 		rateLimitBuckets: buckets.length,
 		authFailures: failures.length,
 		mfaChallenges,
-		webauthnChallenges: webauthn.length
+		webauthnChallenges: webauthn.length,
+		terminalTickets
 	};
 }
 

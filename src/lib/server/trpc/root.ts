@@ -12,6 +12,7 @@ import { securityLogRouter } from './routers/security-log';
 import { serversRouter } from './routers/servers';
 import { sessionsRouter } from './routers/sessions';
 import { sshKeysRouter } from './routers/ssh-keys';
+import { terminalRouter } from './routers/terminal';
 import { twoFactorRouter } from './routers/two-factor';
 
 export const appRouter = router({
@@ -28,6 +29,7 @@ export const appRouter = router({
 	servers: serversRouter,
 	instances: instancesRouter,
 	recordings: recordingsRouter,
+	terminal: terminalRouter,
 	twoFactor: twoFactorRouter
 });
 
