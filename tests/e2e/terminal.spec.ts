@@ -22,6 +22,7 @@ import {
 	expiredCopyOf,
 	isRefusal,
 	openTerminalPage,
+	type Opened,
 	presentTicket,
 	run,
 	screen,
@@ -215,6 +216,35 @@ test('a ticket opens one terminal, once, from our Origin and our browser only, a
 	await closeSocket(control);
 });
 
+test('at the per-user session limit the page says so, and Reconnect opens once a session is closed', async ({ page, context, baseURL }) => {
+	const f = fixture!;
+	await signIn(page, f.member);
+	const cookie = await cookieHeader(context, baseURL!);
+	const origin = new URL(baseURL!).origin;
+	// Terminals opened elsewhere (as another tab would), up to SSH_MAX_SESSIONS_PER_USER: the endpoint then refuses.
+	const others: Opened[] = [];
+	try {
+		for (;;) {
+			const response = await page.request.post(`/api/instances/${f.instanceSlug}/terminal-ticket`, { headers: { origin } });
+			if (response.status() !== 201) break;
+			const { ticket, path } = await response.json();
+			const opened = await presentTicket(baseURL!, { path, ticket, origin, cookie });
+			if (isRefusal(opened)) throw new Error(`refused: ${JSON.stringify(opened.body)}`);
+			others.push(opened);
+			expect(others.length, 'the endpoint never refused').toBeLessThan(50);
+		}
+		expect(others.length).toBeGreaterThan(0);
+		await page.goto(`/instances/${f.instanceSlug}/terminal`);
+		await expect(statusLine(page)).toHaveText(/Session limit reached: at most \d+ concurrent sessions per user/, { timeout: 15_000 });
+	} finally {
+		await Promise.all(others.map(closeSocket));
+	}
+	await expect(async () => {
+		await page.getByRole('button', { name: 'Reconnect' }).click();
+		await expect(statusLine(page)).toHaveText('Connected', { timeout: 3_000 });
+	}).toPass({ timeout: 15_000 });
+});
+
 let revokedMarker: string | undefined;
 
 test('revoking the browser session from another device closes its terminal within seconds', async ({ page, browser }) => {
@@ -272,14 +302,27 @@ test('outsiders get 404, signed-out visitors the sign-in page, and a stopped ins
 	await visitor.context().close();
 
 	await signIn(page, f.member);
-	const stop = await page.request.post(`/api/instances/${f.instanceSlug}/stop`, { headers: { authorization: `Bearer ${f.ownerToken}` } });
-	expect(stop.status(), await stop.text()).toBe(200);
+	// The instance stops between the ticket and the socket: the door refuses the upgrade (a browser cannot
+	// read why), so the page asks the ticket endpoint again and shows its plain answer.
+	const ticketPath = `/api/instances/${f.instanceSlug}/terminal-ticket`;
+	let ticketRequests = 0;
+	await page.route(`**${ticketPath}`, async (route) => {
+		const response = await route.fetch();
+		if (++ticketRequests === 1) {
+			const stop = await page.request.post(`/api/instances/${f.instanceSlug}/stop`, { headers: { authorization: `Bearer ${f.ownerToken}` } });
+			expect(stop.status(), await stop.text()).toBe(200);
+		}
+		await route.fulfill({ response });
+	});
+	await page.goto(`/instances/${f.instanceSlug}/terminal`);
+	await expect(statusLine(page)).toHaveText(`Instance ${f.instanceSlug} is stopped: start it to open a terminal`, { timeout: 15_000 });
+	expect(ticketRequests).toBe(2);
+	await expect(page.getByRole('button', { name: 'Reconnect' })).toBeVisible();
+	await page.unroute(`**${ticketPath}`);
+
 	await page.goto(`/orgs/${f.orgSlug}/instances/${f.instanceSlug}`);
 	await expect(page.getByRole('link', { name: 'Open terminal' })).toHaveCount(0);
 	await expect(page.getByText('A terminal in the browser opens once the instance is running.')).toBeVisible();
-	await page.goto(`/instances/${f.instanceSlug}/terminal`);
-	await expect(statusLine(page)).toHaveText(new RegExp(`${f.instanceSlug} is stopped`), { timeout: 15_000 });
-	await expect(page.getByRole('button', { name: 'Reconnect' })).toBeVisible();
 });
 
 test.describe('with a short idle timeout', () => {
