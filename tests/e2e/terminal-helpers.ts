@@ -1,11 +1,37 @@
 /**
- * What the browser-terminal flows share: the page's screen and status line, typing into xterm, and a
+ * What the browser-terminal flows share: an org with an instance on a fresh test container and a
+ * Developer member, the page's screen and status line, typing into xterm, and a
  * `ws` client that presents a ticket the way a browser would (same cookie, chosen Origin) and returns
  * either the open socket or the HTTP refusal the door answered before upgrading.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { WebSocket } from 'ws';
+import { DOCKER_SOCKET_PATH, startTestContainer } from '../helpers/docker';
+import { restClient } from './audit-fixture';
+import { newAccount, type Account } from './helpers';
+
+export type Fixture = { orgSlug: string; instanceSlug: string; instanceName: string; member: Account; ownerToken: string };
+
+/** An org with a local-socket server, an instance on a fresh test container, and a Developer member. */
+export async function makeFixture(baseUrl: string, owner: Account, prefix: string): Promise<Fixture> {
+	const api = restClient(baseUrl);
+	const stamp = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+	const ownerLogin = await api.person(owner);
+	const orgSlug = `${prefix}-${stamp}`;
+	const org = await api.ok('POST', '/api/orgs', ownerLogin.token, { name: `Terminal ${stamp}`, slug: orgSlug }, 201, 'create org');
+	const server = await api.ok('POST', '/api/servers', ownerLogin.token, { orgId: org.id, name: `local-${stamp}`, kind: 'socket', endpoint: DOCKER_SOCKET_PATH }, 201, 'server');
+	const container = await startTestContainer(`${prefix}-${stamp}`, { org: org.id });
+	const instanceSlug = `${prefix}-shop-${stamp}`;
+	const instanceName = 'Terminal shop';
+	await api.ok('POST', '/api/instances', ownerLogin.token, { orgId: org.id, slug: instanceSlug, name: instanceName, serverId: server.id, container: container.name }, 201, 'instance');
+	const member = newAccount(`${prefix}-dev`);
+	const memberLogin = await api.person(member);
+	const invitation = await api.ok('POST', `/api/orgs/${org.id}/members`, ownerLogin.token, { email: member.email, role: 'Developer' }, 201, 'invite');
+	await api.ok('POST', `/api/user/invitations/${invitation.invitation.id}/accept`, memberLogin.token, undefined, 200, 'accept');
+	return { orgSlug, instanceSlug, instanceName, member, ownerToken: ownerLogin.token };
+}
+
 
 export const screen = (page: Page): Locator => page.locator('.xterm-rows');
 export const statusLine = (page: Page): Locator => page.getByTestId('terminal-status');

@@ -4,24 +4,24 @@
  * xterm's DOM screen, resizes the window and sees `stty size` follow, exits with a status, reconnects;
  * tickets are single-use, expire, and open nothing from another Origin or another browser; revoking
  * the browser session closes its terminal within seconds; the owner plays that session's recording
- * and downloads its .cast. A stopped instance, an outsider and a signed-out visitor each get a plain
- * answer. The idle timeout needs a server with a short SSH_IDLE_TIMEOUT_SECONDS: a second server,
- * started by this file only, on E2E_PORT + 2.
+ * and downloads its .cast. The session limit, a stopped instance, an outsider and a signed-out visitor
+ * each get a plain answer. (The idle timeout is terminal-idle.spec.ts, on a server of its own.)
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { DOCKER_SOCKET_PATH, ensureTestImage, removeTestContainers, requireDocker, startTestContainer } from '../helpers/docker';
-import { startOcoreProcess, type OcoreProcess } from '../helpers/ocore-process';
+import { ensureTestImage, removeTestContainers, requireDocker } from '../helpers/docker';
 import { restClient } from './audit-fixture';
-import { ADMIN, confirmAction, newAccount, signIn, signUpOrSignInAdmin, type Account } from './helpers';
+import { ADMIN, confirmAction, newAccount, signIn, signUpOrSignInAdmin } from './helpers';
 import {
 	closeSocket,
 	cookieHeader,
 	expiredCopyOf,
 	isRefusal,
+	makeFixture,
 	openTerminalPage,
+	type Fixture,
 	type Opened,
 	presentTicket,
 	run,
@@ -30,29 +30,9 @@ import {
 	ticketFor
 } from './terminal-helpers';
 
-type Fixture = { orgSlug: string; instanceSlug: string; instanceName: string; member: Account; ownerToken: string };
 let fixture: Fixture | undefined;
 
 test.describe.configure({ mode: 'serial', timeout: 60_000 });
-
-/** An org with a local-socket server, an instance on a fresh test container, and a Developer member. */
-async function makeFixture(baseUrl: string, owner: Account, prefix: string): Promise<Fixture> {
-	const api = restClient(baseUrl);
-	const stamp = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-	const ownerLogin = await api.person(owner);
-	const orgSlug = `${prefix}-${stamp}`;
-	const org = await api.ok('POST', '/api/orgs', ownerLogin.token, { name: `Terminal ${stamp}`, slug: orgSlug }, 201, 'create org');
-	const server = await api.ok('POST', '/api/servers', ownerLogin.token, { orgId: org.id, name: `local-${stamp}`, kind: 'socket', endpoint: DOCKER_SOCKET_PATH }, 201, 'server');
-	const container = await startTestContainer(`${prefix}-${stamp}`, { org: org.id });
-	const instanceSlug = `${prefix}-shop-${stamp}`;
-	const instanceName = 'Terminal shop';
-	await api.ok('POST', '/api/instances', ownerLogin.token, { orgId: org.id, slug: instanceSlug, name: instanceName, serverId: server.id, container: container.name }, 201, 'instance');
-	const member = newAccount(`${prefix}-dev`);
-	const memberLogin = await api.person(member);
-	const invitation = await api.ok('POST', `/api/orgs/${org.id}/members`, ownerLogin.token, { email: member.email, role: 'Developer' }, 201, 'invite');
-	await api.ok('POST', `/api/user/invitations/${invitation.invitation.id}/accept`, memberLogin.token, undefined, 200, 'accept');
-	return { orgSlug, instanceSlug, instanceName, member, ownerToken: ownerLogin.token };
-}
 
 test.beforeAll(async ({ baseURL }) => {
 	test.setTimeout(300_000);
@@ -323,35 +303,4 @@ test('outsiders get 404, signed-out visitors the sign-in page, and a stopped ins
 	await page.goto(`/orgs/${f.orgSlug}/instances/${f.instanceSlug}`);
 	await expect(page.getByRole('link', { name: 'Open terminal' })).toHaveCount(0);
 	await expect(page.getByText('A terminal in the browser opens once the instance is running.')).toBeVisible();
-});
-
-test.describe('with a short idle timeout', () => {
-	let idleServer: OcoreProcess | undefined;
-	let idleFixture: Fixture | undefined;
-
-	test.beforeAll(async () => {
-		test.setTimeout(300_000);
-		if (!fixture) return;
-		const port = Number(process.env.E2E_PORT ?? 4173) + 2;
-		idleServer = await startOcoreProcess(
-			{ SSH_IDLE_TIMEOUT_SECONDS: '2', ADMIN_EMAILS: ADMIN.email, SESSION_RECORDING: 'metadata' },
-			{ httpPort: port, sshPort: 0, unsetEnv: ['DATABASE_URL'] }
-		);
-		idleFixture = await makeFixture(idleServer.baseUrl, ADMIN, 'idle');
-	});
-
-	test.afterAll(async () => {
-		await idleServer?.stop();
-	});
-
-	test('an idle terminal closes with the idle-timeout message', async ({ browser }) => {
-		const f = idleFixture!;
-		const context = await browser.newContext({ baseURL: idleServer!.baseUrl });
-		const page = await context.newPage();
-		await signIn(page, f.member);
-		await openTerminalPage(page, f.instanceSlug);
-		await expect(statusLine(page)).toHaveText('Closed: Idle timeout: closed after 2 seconds without activity', { timeout: 15_000 });
-		await expect(page.getByRole('button', { name: 'Reconnect' })).toBeVisible();
-		await context.close();
-	});
 });

@@ -6,8 +6,9 @@ import type { PageServerLoad } from './$types';
 
 /**
  * The browser terminal's page: the instance by its platform-wide slug, if the caller may see it
- * (instances.get asks for view:instances in its org; outsiders get "Instance not found"). The page
- * holds no ticket: the browser asks for one when it connects, so a reload never reuses one.
+ * (instances.get asks for view:instances in its org; outsiders get "Instance not found"). Whether it
+ * runs is not shown from here: the ticket endpoint answers that live, in words, on the status line.
+ * The page holds no ticket: the browser asks for one when it connects, so a reload never reuses one.
  */
 export const load: PageServerLoad = async ({ locals, url, params }) => {
 	requireAuth(locals, url);
@@ -17,7 +18,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 		const org = orgs.find((o) => o.id === instance.orgId);
 		if (!org) error(404, 'Instance not found');
 		return {
-			instance: { slug: instance.slug, name: instance.name, status: instance.status },
+			instance: { slug: instance.slug, name: instance.name },
 			org: { slug: org.slug, name: org.name }
 		};
 	} catch (err) {
