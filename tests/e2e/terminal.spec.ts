@@ -243,9 +243,11 @@ test('revoking the browser session from another device closes its terminal withi
 	await expect(statusLine(page)).toHaveText(/Closed: Access revoked/, { timeout: 10_000 });
 	await other.context().close();
 
-	// Reconnecting with the revoked session asks the person to sign in.
+	// Reconnecting with the revoked session asks the person to sign in, and offers the way back here.
 	await page.getByRole('button', { name: 'Reconnect' }).click();
 	await expect(statusLine(page)).toHaveText(/sign in/i);
+	await page.getByRole('link', { name: 'Sign in' }).click();
+	await expect(page).toHaveURL(new RegExp(`/login\\?redirectTo=${encodeURIComponent(`/instances/${f.instanceSlug}/terminal`)}`));
 });
 
 test('the owner plays back the revoked session and its .cast holds the typed command’s output', async ({ page }) => {
