@@ -270,7 +270,7 @@ test('the owner plays back the revoked session and its .cast holds the typed com
 	expect(output).toContain(`recorded-42-${revokedMarker}`);
 });
 
-test('outsiders get 404, signed-out visitors the sign-in page, and a stopped instance says so', async ({ page, browser, baseURL }) => {
+test('outsiders get 404, signed-out visitors the sign-in page, and a stopped instance says so', async ({ page, browser, baseURL }, testInfo) => {
 	const f = fixture!;
 	const visitor = await (await browser.newContext()).newPage();
 	await visitor.goto(`/instances/${f.instanceSlug}/terminal`);
@@ -282,6 +282,15 @@ test('outsiders get 404, signed-out visitors the sign-in page, and a stopped ins
 	expect(refused?.status()).toBe(404);
 	await expect(visitor.getByText('Instance not found')).toBeVisible();
 	await visitor.context().close();
+
+	// Without JavaScript there is no terminal: the page says so and points to the ssh command.
+	const noScript = await (await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 700 } })).newPage();
+	await signIn(noScript, f.member);
+	await noScript.goto(`/instances/${f.instanceSlug}/terminal`);
+	await expect(noScript.getByText('The terminal runs in JavaScript.')).toBeVisible();
+	await expect(noScript.getByRole('link', { name: 'instance page' })).toHaveAttribute('href', `/orgs/${f.orgSlug}/instances/${f.instanceSlug}`);
+	await noScript.screenshot({ path: testInfo.outputPath('terminal-without-javascript-390.png') });
+	await noScript.context().close();
 
 	await signIn(page, f.member);
 	// The instance stops between the ticket and the socket: the door refuses the upgrade (a browser cannot
