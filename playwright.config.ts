@@ -18,6 +18,8 @@ process.env.OCORE_E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'ocore-e2e-')
 // Its port is fixed because the web server, started before any globalSetup, must be given its URL.
 process.env.OCORE_E2E_GITHUB_DIR ??= mkdtempSync(path.join(tmpdir(), 'ocore-e2e-github-'));
 process.env.OCORE_E2E_GITHUB_URL ??= `http://127.0.0.1:${PORT + 1}`;
+// The server's signing secret, shared with the tests that must sign what the server would have (an expired terminal ticket).
+process.env.OCORE_E2E_JWT_SECRET ??= 'e2e-jwt-secret-not-for-production-0123456789';
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -51,7 +53,7 @@ export default defineConfig({
 			PORT: String(PORT),
 			APP_URL: BASE_URL,
 			DATA_DIR: process.env.OCORE_E2E_DATA_DIR,
-			JWT_SECRET: 'e2e-jwt-secret-not-for-production-0123456789',
+			JWT_SECRET: process.env.OCORE_E2E_JWT_SECRET,
 			ADMIN_EMAILS: 'admin@e2e.test',
 			// Every browser context reaches the server from 127.0.0.1, so the production limit of 5
 			// sign-ins/sign-ups per minute per IP would trip within one run; the limit itself is

@@ -107,7 +107,7 @@ test('a server added from the page is reachable; an instance is created, stopped
 
 	// The instance's own page: the SSH command, and start/stop there too.
 	const ssh = await (await page.request.get('/api/ssh/client-config')).json();
-	await row.getByRole('link', { name: 'Web shop' }).click();
+	await row.getByRole('link', { name: 'Web shop', exact: true }).click();
 	await expect(page).toHaveURL(new RegExp(`/orgs/${org.slug}/instances/${slug}$`));
 	await expect(page.getByRole('heading', { name: 'Web shop' })).toBeVisible();
 	await expect(page.getByText(`ssh -p ${ssh.port} ${slug}@${ssh.host}`, { exact: true })).toBeVisible();
