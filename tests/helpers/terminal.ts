@@ -41,13 +41,13 @@ export type TerminalClient = {
 /** Opens the terminal, or returns the refusal the door answered before upgrading. */
 export function openTerminal(
 	baseUrl: string,
-	options: { ticket: string | null; cookie?: string; origin: string; cols?: number; rows?: number }
+	options: { ticket: string | null; cookie?: string; origin: string; cols?: number; rows?: number; autoPong?: boolean }
 ): Promise<TerminalClient | Refusal> {
 	const url = new URL(TERMINAL_PATH, baseUrl.replace(/^http/, 'ws'));
 	if (options.ticket !== null) url.searchParams.set('ticket', options.ticket);
 	url.searchParams.set('cols', String(options.cols ?? 80));
 	url.searchParams.set('rows', String(options.rows ?? 24));
-	const ws = new WebSocket(url, { origin: options.origin, headers: options.cookie ? { cookie: options.cookie } : {} });
+	const ws = new WebSocket(url, { origin: options.origin, headers: options.cookie ? { cookie: options.cookie } : {}, autoPong: options.autoPong ?? true });
 	let screen = '';
 	let exit: ExitMessage | null = null;
 	let closeCode: number | null = null;

@@ -180,6 +180,26 @@ describe.skipIf(!hasDocker)('GET /ws/terminal', () => {
 		await term.waitForClose();
 	});
 
+	it('drops a browser that stops answering pings, and ends its session', async () => {
+		// A second door of its own with pings every 300 ms (a paused reader elsewhere must not be dropped).
+		const pinging = await startGateway(app, { ssh: false, log: silentGatewayLog, terminalSocket: { pingIntervalMs: 300 } });
+		const server = createServer((_req, res) => res.writeHead(404).end());
+		server.on('upgrade', (req, socket, head) => void pinging.terminal.handleUpgrade(req, socket, head));
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+			const result = await openTerminal(url, { ticket: await ticketFor(app, login, fixture.instance.slug), cookie: login.cookie, origin, autoPong: false });
+			if (isRefusal(result)) throw new Error('refused');
+			const { code } = await result.waitForClose(10_000);
+			expect(code).not.toBe(1000);
+			expect(pinging.terminal.openCount).toBe(0);
+			expect(pinging.core.liveSessionCount).toBe(0);
+		} finally {
+			await pinging.close();
+			server.close();
+		}
+	});
+
 	it('answers 409 with a plain sentence for a stopped instance', async () => {
 		const ticket = await ticketFor(app, login, fixture.instance.slug);
 		await stopInstance(app, acting(fixture.owner), fixture.instance.slug);
