@@ -37,7 +37,7 @@ test('projects and environments are created, renamed and deleted from the page',
 	await expect(newProject.getByLabel('Project name')).toHaveAccessibleDescription('A project named "Webshop" already exists in this organization');
 	await expect(page.getByTestId('project-card')).toHaveCount(1);
 
-	const addEnvironment = card.getByLabel('New environment in Webshop');
+	const addEnvironment = card.getByLabel('New environment');
 	for (const name of ['staging', 'production']) {
 		await addEnvironment.fill(name);
 		await card.getByRole('button', { name: 'Add environment' }).click();
@@ -49,11 +49,15 @@ test('projects and environments are created, renamed and deleted from the page',
 	await expect(rows.first().getByTestId('environment-instances')).toHaveText('No instances');
 	await addEnvironment.fill('staging');
 	await card.getByRole('button', { name: 'Add environment' }).click();
-	await expect(card.getByLabel('New environment in Webshop')).toHaveAccessibleDescription('Project "Webshop" already has an environment named "staging"');
+	await expect(card.getByLabel('New environment')).toHaveAccessibleDescription('Project "Webshop" already has an environment named "staging"');
 
-	// Rename in place; Enter saves and the keyboard is back on the row's Rename button.
+	// Rename in place: Escape cancels, Enter saves, and the keyboard is back on the row's Rename button.
 	await card.getByRole('button', { name: 'Rename environment staging of Webshop' }).click();
 	const renameField = card.getByLabel('Environment name');
+	await expect(renameField).toBeFocused();
+	await renameField.press('Escape');
+	await expect(card.getByRole('button', { name: 'Rename environment staging of Webshop' })).toBeFocused();
+	await page.keyboard.press('Enter');
 	await expect(renameField).toBeFocused();
 	await renameField.fill('stage');
 	await renameField.press('Enter');
