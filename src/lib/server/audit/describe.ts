@@ -249,7 +249,8 @@ const PHRASES: Record<Exclude<KnownAuditAction, `${'ssh' | 'terminal'}.${string}
 	'instance.created': (r) => {
 		const m = r.metadata;
 		const where = [optional(m.container, 'container '), optional(m.server, 'on "', '"')].filter(Boolean).join(' ');
-		return `created the instance ${plain(m.slug, '?')}${where ? ` (${where})` : ''}`;
+		const place = str(m.project) && str(m.environment) ? ` in ${clip(`${m.project} / ${m.environment}`)}` : '';
+		return `created the instance ${plain(m.slug, '?')}${place}${where ? ` (${where})` : ''}`;
 	},
 	'instance.started': (r) => `started the instance ${plain(r.metadata.slug, '?')}`,
 	'instance.stopped': (r) => `stopped the instance ${plain(r.metadata.slug, '?')}`,
