@@ -23,9 +23,12 @@ export type PermissionInfo = { label: string; description: string };
 export const PERMISSION_INFO: Record<Permission, PermissionInfo> = {
 	'view:instances': {
 		label: 'View instances',
-		description: 'See the instances and servers, and open SSH sessions to running instances.'
+		description: 'See the instances, their projects and environments and the servers, and open SSH sessions to running instances.'
 	},
-	'manage:instances': { label: 'Manage instances', description: 'Create, start, stop and delete instances.' },
+	'manage:instances': {
+		label: 'Manage instances',
+		description: 'Create, start, stop and delete instances, and the projects and environments they are grouped in.'
+	},
 	'view:ssh_keys': { label: 'View SSH keys', description: "See the fingerprints of members' SSH keys." },
 	'manage:ssh_keys': {
 		label: 'Manage SSH keys',

@@ -22,6 +22,7 @@ import { nativeSshCrypto } from '../../ssh-gateway/ssh/crypto-binding';
 import { startGateway } from '../../ssh-gateway/start';
 import { createTestApp } from '../helpers/app';
 import { orgWithOwner } from '../helpers/orgs';
+import { defaultEnvironmentId } from '../helpers/projects';
 import { ensureTestImage, removeTestContainers, requireDocker, startTestContainer, type TestContainer } from '../helpers/docker';
 import { sshEngineUnavailableReason, startSshDockerHost } from '../helpers/docker-endpoints';
 import { startOcoreProcess, type OcoreProcess } from '../helpers/ocore-process';
@@ -119,6 +120,7 @@ async function measureMemory(container: TestContainer, sessions: number) {
 		// A row bound as createInstance binds one (the container is labelled for the shipped server's org, not this one).
 		await app.db.insert(instances).values({
 			orgId: org.id,
+			environmentId: await defaultEnvironmentId(app, org.id),
 			slug: 'bench-memory',
 			name: 'Bench',
 			serverId: server!.id,

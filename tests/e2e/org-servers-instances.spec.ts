@@ -73,7 +73,11 @@ test('a server added from the page is reachable; an instance is created, stopped
 	const engine = await docker.version();
 	await expect(serverRow.getByTestId('server-reachability')).toHaveText(`Docker ${engine.Version} reachable`);
 
-	// An instance on a container assigned to this org, from the form.
+	// An instance on a container assigned to this org, from the form, in an environment picked by project.
+	const project = await api(page, 'POST', `/api/orgs/${org.id}/projects`, { name: 'Webshop' });
+	for (const name of ['production', 'staging']) {
+		expect((await api(page, 'POST', `/api/projects/${project.body.id}/environments`, { name })).status).toBe(201);
+	}
 	const container = await startTestContainer('e2e-pages-shop', { org: org.id });
 	const slug = `${org.slug}-shop`.slice(0, 63);
 	await page.getByRole('navigation', { name: 'Organization' }).getByRole('link', { name: 'Instances' }).click();
@@ -82,12 +86,14 @@ test('a server added from the page is reachable; an instance is created, stopped
 	await create.getByLabel('Name').fill('Web shop');
 	await create.getByLabel('Slug').fill(slug);
 	await create.getByLabel('Container').fill(container.name);
-	await create.getByLabel('Environment (optional)').fill('staging');
+	await expect(create.locator('optgroup[label="Webshop"] option')).toHaveText(['Webshop / production', 'Webshop / staging']);
+	await create.getByLabel('Environment').selectOption({ label: 'Webshop / staging' });
 	await create.getByRole('button', { name: 'Create instance' }).click();
 	const row = page.getByTestId('instance-row');
 	await expect(row).toHaveCount(1);
 	await expect(row.getByTestId('instance-status')).toHaveText('Running');
 	await expect(row).toContainText('staging');
+	await expect(row).toContainText('project Webshop');
 	await expect(row).toContainText(`container ${container.name} on local`);
 
 	// The same container cannot be bound twice: the refusal is shown beside the form.

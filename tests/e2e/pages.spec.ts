@@ -39,6 +39,7 @@ function signedInPages(orgSlug: string): string[] {
 		`/orgs/${orgSlug}/roles`,
 		`/orgs/${orgSlug}/instances`,
 		`/orgs/${orgSlug}/servers`,
+		`/orgs/${orgSlug}/projects`,
 		`/orgs/${orgSlug}/sessions`,
 		`/orgs/${orgSlug}/audit`,
 		`/orgs/${orgSlug}/settings`,
@@ -167,7 +168,7 @@ test('the Servers, Instances and instance pages with a real server and instance 
 		});
 		expect(created.status, JSON.stringify(created.body)).toBe(201);
 		const problems: string[] = [];
-		for (const path of [`/orgs/${org.slug}/servers`, `/orgs/${org.slug}/instances`, `/orgs/${org.slug}/instances/${slug}`]) {
+		for (const path of [`/orgs/${org.slug}/servers`, `/orgs/${org.slug}/instances`, `/orgs/${org.slug}/instances/${slug}`, `/orgs/${org.slug}/projects`]) {
 			for (const width of WIDTHS) problems.push(...(await inspect(page, path, width, testInfo)));
 		}
 		expect(problems).toEqual([]);

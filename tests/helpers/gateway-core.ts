@@ -14,6 +14,7 @@ import { createTestApp, type TestApp } from './app';
 import { waitFor } from './ssh';
 import { FakeContainerBackend } from './fake-container-backend';
 import { insertUser, joinOrg, orgWithOwner, uniqueSlug, type TestUser } from './orgs';
+import { defaultEnvironmentId } from './projects';
 
 export type World = { owner: TestUser; orgId: string; slug: string; instanceId: string; fingerprint: string };
 
@@ -46,7 +47,7 @@ export async function coreFixture(env: Record<string, string> = {}) {
 		const [server] = await app.db.insert(servers).values({ orgId: org.id, name: 'local', kind: 'socket', endpoint: '/var/run/docker.sock' }).returning();
 		const [instance] = await app.db
 			.insert(instances)
-			.values({ orgId: org.id, slug, name: 'Instance', serverId: server!.id, container: `c-${slug}`, containerId: `c-${slug}`, engineKey: `socket:${slug}`, status })
+			.values({ orgId: org.id, environmentId: await defaultEnvironmentId(app, org.id), slug, name: 'Instance', serverId: server!.id, container: `c-${slug}`, containerId: `c-${slug}`, engineKey: `socket:${slug}`, status })
 			.returning();
 		return { owner, orgId: org.id, slug, instanceId: instance!.id, fingerprint: await addKey(owner.id) };
 	}

@@ -64,12 +64,17 @@ describe.skipIf(!hasDocker)('creating instances', () => {
 			project: 'webshop',
 			environment: 'staging'
 		});
+		const environmentId = (await callerAs(app, owner).projects.list({ orgId }))
+			.find((p) => p.name === 'webshop')!
+			.environments.find((e) => e.name === 'staging')!.id;
 		expect(created).toEqual({
 			id: expect.any(String),
 			orgId,
 			slug,
 			name: 'Shop',
+			projectId: expect.any(String),
 			project: 'webshop',
+			environmentId,
 			environment: 'staging',
 			serverId,
 			container: container.name,
@@ -82,8 +87,70 @@ describe.skipIf(!hasDocker)('creating instances', () => {
 			actorUserId: developer.id,
 			targetType: 'instance',
 			targetId: created.id,
-			metadata: { slug, name: 'Shop', project: 'webshop', environment: 'staging', container: container.name, serverId }
+			metadata: { slug, name: 'Shop', project: 'webshop', environment: 'staging', environmentId, container: container.name, serverId }
 		});
+	});
+
+	it('places an instance in the environment named by environmentId, shown by name in lists', async () => {
+		const project = await callerAs(app, developer).projects.create({ orgId, name: `crm-${uniqueSlug('p')}` });
+		const environment = await callerAs(app, developer).projects.environments.create({ projectId: project.id, name: 'production' });
+		const container = await startTestContainer('placed', { org: orgId });
+		const slug = uniqueSlug('crm');
+		const created = await callerAs(app, developer).instances.create({ orgId, slug, name: 'CRM', serverId, container: container.name, environmentId: environment.id });
+		expect(created).toMatchObject({ projectId: project.id, project: project.name, environmentId: environment.id, environment: 'production' });
+		expect((await callerAs(app, viewer).instances.list({ orgId })).find((i) => i.slug === slug)).toMatchObject({
+			project: project.name,
+			environment: 'production'
+		});
+		const [listed] = (await callerAs(app, viewer).projects.environments.list({ projectId: project.id })).filter((e) => e.id === environment.id);
+		expect(listed).toMatchObject({ instanceCount: 1 });
+		// Renaming the environment renames it on the instance: the name is read through the link.
+		await callerAs(app, developer).projects.environments.rename({ environmentId: environment.id, name: 'prod' });
+		expect(await callerAs(app, viewer).instances.get({ slug })).toMatchObject({ environment: 'prod' });
+	});
+
+	it('still takes the deprecated project/environment names, finding what exists and creating what does not', async () => {
+		const name = `legacy-${uniqueSlug('p')}`;
+		const existing = await callerAs(app, owner).projects.create({ orgId, name });
+		const first = await callerAs(app, developer).instances.create({
+			orgId,
+			slug: uniqueSlug('leg'),
+			name: 'Legacy 1',
+			serverId,
+			container: (await startTestContainer('legacy1', { org: orgId })).name,
+			project: name,
+			environment: 'qa'
+		});
+		expect(first).toMatchObject({ projectId: existing.id, project: name, environment: 'qa' });
+		const second = await callerAs(app, developer).instances.create({
+			orgId,
+			slug: uniqueSlug('leg'),
+			name: 'Legacy 2',
+			serverId,
+			container: (await startTestContainer('legacy2', { org: orgId })).name,
+			project: name,
+			environment: 'qa'
+		});
+		expect(second.environmentId).toBe(first.environmentId);
+		const actions = (await auditRows(app, orgId)).slice(-3).map((r) => [r.action, r.metadata.name ?? r.metadata.slug]);
+		// The first call created the environment "qa" (audited); the second found it.
+		expect(actions).toEqual([
+			['environment.created', 'qa'],
+			['instance.created', 'Legacy 1'],
+			['instance.created', 'Legacy 2']
+		]);
+		// Neither name given: the org's "default" project and environment, as migration 0011 does.
+		const bare = await callerAs(app, developer).instances.create({
+			orgId,
+			slug: uniqueSlug('bare'),
+			name: 'Bare',
+			serverId,
+			container: (await startTestContainer('bare', { org: orgId })).name
+		});
+		expect(bare).toMatchObject({ project: 'default', environment: 'default' });
+		expect(
+			await errorOf(callerAs(app, developer).instances.create({ orgId, slug: uniqueSlug('both'), name: 'B', serverId, container: 'x', project: name, environmentId: first.environmentId }))
+		).toEqual({ code: 'BAD_REQUEST', message: expect.stringContaining('Give environmentId, or the deprecated project and environment names, not both') });
 	});
 
 	it('refuses viewers (403), outsiders (404), another org’s server (404), a taken slug anywhere (409) and bad slugs (400)', async () => {
@@ -96,6 +163,12 @@ describe.skipIf(!hasDocker)('creating instances', () => {
 			code: 'NOT_FOUND',
 			message: 'Server not found'
 		});
+		// Another org's environment is not found, exactly like one that does not exist.
+		const theirProject = await callerAs(app, other.owner).projects.create({ orgId: other.org.id, name: 'theirs' });
+		const theirEnvironment = await callerAs(app, other.owner).projects.environments.create({ projectId: theirProject.id, name: 'production' });
+		for (const environmentId of [theirEnvironment.id, crypto.randomUUID()]) {
+			expect(await errorOf(callerAs(app, owner).instances.create({ ...input, environmentId }))).toEqual({ code: 'NOT_FOUND', message: 'Environment not found' });
+		}
 		await callerAs(app, owner).instances.create(input);
 		// Slugs are SSH user names: unique across every org.
 		const theirs = (await startTestContainer('theirs', { org: other.org.id })).name;

@@ -11,6 +11,7 @@ import { databaseDirectory } from '../../../src/lib/server/gateway-sessions/dire
 import { createTestApp, type TestApp } from '../../helpers/app';
 import { docker, ensureTestImage, removeTestContainers, requireDocker, startTestContainer } from '../../helpers/docker';
 import { socketServer } from '../../helpers/instances';
+import { defaultEnvironmentId } from '../../helpers/projects';
 import { callerAs, orgWithOwner, uniqueSlug, type TestUser } from '../../helpers/orgs';
 
 const hasDocker = await requireDocker('legacy instance binding tests');
@@ -27,7 +28,7 @@ let otherOrgId: string;
 /** A row as it stood before binding: the container's name only, status as last seen. */
 async function legacyInstance(container: string): Promise<string> {
 	const slug = uniqueSlug('legacy');
-	await app.db.insert(instances).values({ orgId, slug, name: 'Legacy', serverId, container, status: 'running' });
+	await app.db.insert(instances).values({ orgId, environmentId: await defaultEnvironmentId(app, orgId), slug, name: 'Legacy', serverId, container, status: 'running' });
 	return slug;
 }
 

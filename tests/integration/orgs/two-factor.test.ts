@@ -16,6 +16,7 @@ import { auditLogs, instances, organizations, recoveryCodes, servers, totpCreden
 import { twoFactorEnabledAt } from '../../../src/lib/server/mfa/status';
 import { createTestApp, type TestApp } from '../../helpers/app';
 import { startTwoFactorSetupInDb, turnOnTwoFactorInDb } from '../../helpers/mfa';
+import { defaultEnvironmentId } from '../../helpers/projects';
 import { auditRows, callerAs, insertUser, joinOrg, orgWithOwner, uniqueSlug, type TestUser } from '../../helpers/orgs';
 
 let app: TestApp;
@@ -44,7 +45,7 @@ async function guardedOrg(name: string) {
 	const dev = await member(org.id, owner, 'Developer', 'dev');
 	const slug = uniqueSlug('inst');
 	const [server] = await app.db.insert(servers).values({ orgId: org.id, name: slug, kind: 'socket', endpoint: app.config.dockerSocketPath }).returning({ id: servers.id });
-	await app.db.insert(instances).values({ orgId: org.id, slug, name: slug, serverId: server!.id, container: `${slug}-c`, status: 'stopped' });
+	await app.db.insert(instances).values({ orgId: org.id, environmentId: await defaultEnvironmentId(app, org.id), slug, name: slug, serverId: server!.id, container: `${slug}-c`, status: 'stopped' });
 	await callerAs(app, owner).orgs.twoFactor.setRequired({ orgId: org.id, requireTwoFactor: true });
 	return { owner, org, dev, slug, serverId: server!.id };
 }

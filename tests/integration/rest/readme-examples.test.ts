@@ -71,5 +71,7 @@ describe('README curl examples', () => {
 		expect(r.stdout).toContain('"role":"Developer"');
 		expect(r.stdout).toMatch(/"fingerprint":"SHA256:[A-Za-z0-9+/]{43}"/);
 		expect(r.stdout).toMatch(/"added":\[\{"id":/);
+		expect(r.stdout).toContain('"name":"Web shop","createdAt"');
+		expect(r.stdout).toMatch(/"name":"staging","instanceCount":0/);
 	});
 });

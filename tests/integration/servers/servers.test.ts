@@ -14,6 +14,7 @@ import { createServer, resolveDockerEndpoint } from '../../../src/lib/server/ser
 import { createTestApp, type TestApp } from '../../helpers/app';
 import { makeTlsMaterial, type TestTlsMaterial } from '../../helpers/docker-endpoints';
 import { adminCallerAs, serverActor } from '../../helpers/instances';
+import { defaultEnvironmentId } from '../../helpers/projects';
 import { acting, auditRows, callerAs, insertUser, joinOrg, orgWithOwner, uniqueSlug, type TestUser } from '../../helpers/orgs';
 
 let app: TestApp;
@@ -276,7 +277,7 @@ describe('server permissions and deletion', () => {
 		// In use: an instance row on it (no engine here to bind a real container on).
 		const [instance] = await app.db
 			.insert(instances)
-			.values({ orgId, slug: uniqueSlug('uses'), name: 'User', serverId: created.id, container: 'not-there' })
+			.values({ orgId, environmentId: await defaultEnvironmentId(app, orgId), slug: uniqueSlug('uses'), name: 'User', serverId: created.id, container: 'not-there' })
 			.returning();
 		expect(await errorOf(callerAs(app, owner).servers.delete({ serverId: created.id }))).toEqual({
 			code: 'CONFLICT',

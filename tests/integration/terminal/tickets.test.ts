@@ -6,6 +6,7 @@ import { instances, servers, terminalTickets } from '../../../src/lib/server/db/
 import { hashSecret } from '../../../src/lib/server/auth/tokens';
 import { deleteDeadTerminalTickets, issueTerminalTicket, redeemTerminalTicket, TERMINAL_TICKET_TTL_SECONDS } from '../../../src/lib/server/terminal/tickets';
 import { createTestApp, type TestApp } from '../../helpers/app';
+import { defaultEnvironmentId } from '../../helpers/projects';
 import { browserLogin } from '../../helpers/terminal';
 import { insertUser, orgWithOwner, uniqueSlug } from '../../helpers/orgs';
 
@@ -18,7 +19,7 @@ describe('terminal tickets', () => {
 		const { owner, org } = await orgWithOwner(app, 'Tickets');
 		const [server] = await app.db.insert(servers).values({ orgId: org.id, name: 'local', kind: 'socket', endpoint: '/var/run/docker.sock' }).returning();
 		const slug = uniqueSlug('inst');
-		const [instance] = await app.db.insert(instances).values({ orgId: org.id, slug, name: 'I', serverId: server!.id, container: `c-${slug}`, status: 'running' }).returning();
+		const [instance] = await app.db.insert(instances).values({ orgId: org.id, slug, name: 'I', serverId: server!.id, container: `c-${slug}`, status: 'running', environmentId: await defaultEnvironmentId(app, org.id) }).returning();
 		const login = await browserLogin(app, owner);
 		binding = { userId: owner.id, sessionId: login.auth.session.id, instanceId: instance!.id };
 	});

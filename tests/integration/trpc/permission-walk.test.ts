@@ -7,7 +7,7 @@
  *     holding exactly that permission gets past the gate;
  * (c) every org-scoped procedure declares a known permission or ownerOnly, and no procedure outside
  *     orgProcedure takes an `orgId` unless listed here on purpose;
- * (d) every procedure addressed by a resource of an org (an instance slug, a server id) applies the
+ * (d) every procedure addressed by a resource of an org (an instance slug, a server, project or environment id) applies the
  *     same gate in the resource's org: an outsider and an unknown slug or id get the same NOT_FOUND,
  *     a member lacking the permission FORBIDDEN, a member holding exactly it gets through.
  * (e) every procedure addressing an invitation by id (the invitee's side) answers NOT_FOUND to anyone
@@ -17,7 +17,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { instances, servers } from '../../../src/lib/server/db/schema';
+import { environments, instances, projects, servers } from '../../../src/lib/server/db/schema';
 import { createRole } from '../../../src/lib/server/orgs/roles';
 import { inviteMember, listOrgInvitations, revokeInvitation } from '../../../src/lib/server/orgs/invitations';
 import { listMembers } from '../../../src/lib/server/orgs/members';
@@ -25,8 +25,10 @@ import { PERMISSIONS, type Permission } from '../../../src/lib/server/orgs/permi
 import {
 	createCallerFactory,
 	createContextInner,
+	environmentProcedure,
 	instanceProcedure,
 	orgProcedure,
+	projectProcedure,
 	protectedProcedure,
 	router,
 	serverProcedure,
@@ -34,6 +36,7 @@ import {
 } from '../../../src/lib/server/trpc/init';
 import { appRouter } from '../../../src/lib/server/trpc/root';
 import { createTestApp, type TestApp } from '../../helpers/app';
+import { defaultEnvironmentId } from '../../helpers/projects';
 import { acting, authStateFor, callerAs, insertUser, joinOrg, mailedToken, orgWithOwner, type Caller, type TestUser } from '../../helpers/orgs';
 
 /** Procedures anyone may call without signing in. Add one here only on purpose, with a reason. */
@@ -67,7 +70,9 @@ const ORG_MIDDLEWARE = (orgProcedure._def.middlewares as unknown[]).at(-1);
 
 const RESOURCE_MIDDLEWARES = new Map<unknown, string>([
 	[(instanceProcedure._def.middlewares as unknown[]).at(-1), 'Instance not found'],
-	[(serverProcedure._def.middlewares as unknown[]).at(-1), 'Server not found']
+	[(serverProcedure._def.middlewares as unknown[]).at(-1), 'Server not found'],
+	[(projectProcedure._def.middlewares as unknown[]).at(-1), 'Project not found'],
+	[(environmentProcedure._def.middlewares as unknown[]).at(-1), 'Environment not found']
 ]);
 
 const all = Object.entries(routerDef.procedures).sort(([a], [b]) => a.localeCompare(b));
@@ -130,15 +135,22 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-/** A server and an instance of the walked org, written as rows (the gate is under test, not Docker). */
-async function walkedResource(): Promise<{ slug: string; serverId: string }> {
+type WalkedResource = { slug: string; serverId: string; projectId: string; environmentId: string };
+
+/**
+ * A server, an instance, a project and an environment of the walked org, written as rows (the gate is
+ * under test, not Docker). The project and environment are not the instance's, so deleting them can run.
+ */
+async function walkedResource(): Promise<WalkedResource> {
 	const slug = `walk-${randomBytes(5).toString('hex')}`;
 	const [server] = await app.db
 		.insert(servers)
 		.values({ orgId, name: slug, kind: 'socket', endpoint: app.config.dockerSocketPath })
 		.returning({ id: servers.id });
-	await app.db.insert(instances).values({ orgId, slug, name: slug, serverId: server!.id, container: `${slug}-missing`, status: 'stopped' });
-	return { slug, serverId: server!.id };
+	await app.db.insert(instances).values({ orgId, environmentId: await defaultEnvironmentId(app, orgId), slug, name: slug, serverId: server!.id, container: `${slug}-missing`, status: 'stopped' });
+	const [project] = await app.db.insert(projects).values({ orgId, name: slug }).returning({ id: projects.id });
+	const [environment] = await app.db.insert(environments).values({ orgId, projectId: project!.id, name: slug }).returning({ id: environments.id });
+	return { slug, serverId: server!.id, projectId: project!.id, environmentId: environment!.id };
 }
 
 describe('the walk itself', () => {
@@ -147,7 +159,7 @@ describe('the walk itself', () => {
 		expect(paths).toEqual(expect.arrayContaining(['orgs.create', 'orgs.invitations.create', 'invitations.accept', 'orgs.roles.delete', 'audit.list', 'sshKeys.add', 'sshKeys.orgMemberKeys']));
 		expect(orgScoped.length).toBeGreaterThanOrEqual(14);
 		expect(resourceScoped.map(([path]) => path)).toEqual(
-			expect.arrayContaining(['instances.get', 'instances.start', 'instances.stop', 'instances.delete', 'recordings.forInstance', 'servers.delete'])
+			expect.arrayContaining(['instances.get', 'instances.start', 'instances.stop', 'instances.delete', 'recordings.forInstance', 'servers.delete', 'projects.delete', 'projects.environments.rename'])
 		);
 		for (const path of [...INTENTIONALLY_PUBLIC, ...ORG_ID_OUTSIDE_ORG_PROCEDURE]) expect(paths).toContain(path);
 	});
@@ -233,7 +245,7 @@ describe('(b) org-scoped procedures', () => {
 });
 
 describe('(d) procedures addressed by an instance slug or a server id', () => {
-	let shared: { slug: string; serverId: string };
+	let shared: WalkedResource;
 	beforeAll(async () => {
 		shared = await walkedResource();
 	});
@@ -243,7 +255,13 @@ describe('(d) procedures addressed by an instance slug or a server id', () => {
 		async (path, message) => {
 			const refused = { code: 'NOT_FOUND', message };
 			expect(await call(callerAs(app, outsider), path, { orgId, ...shared })).toEqual(refused);
-			const unknown = { orgId, slug: `nobody-${randomBytes(4).toString('hex')}`, serverId: crypto.randomUUID() };
+			const unknown = {
+				orgId,
+				slug: `nobody-${randomBytes(4).toString('hex')}`,
+				serverId: crypto.randomUUID(),
+				projectId: crypto.randomUUID(),
+				environmentId: crypto.randomUUID()
+			};
 			expect(await call(callerAs(app, owner), path, unknown)).toEqual(refused);
 		}
 	);

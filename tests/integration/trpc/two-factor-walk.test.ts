@@ -9,18 +9,19 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { instances, organizations, servers } from '../../../src/lib/server/db/schema';
-import { instanceProcedure, orgProcedure, serverProcedure } from '../../../src/lib/server/trpc/init';
+import { environments, instances, organizations, projects, servers } from '../../../src/lib/server/db/schema';
+import { environmentProcedure, instanceProcedure, orgProcedure, projectProcedure, serverProcedure } from '../../../src/lib/server/trpc/init';
 import { appRouter } from '../../../src/lib/server/trpc/root';
 import { createTestApp, type TestApp } from '../../helpers/app';
 import { turnOnTwoFactorInDb } from '../../helpers/mfa';
+import { defaultEnvironmentId } from '../../helpers/projects';
 import { callerAs, insertUser, joinOrg, orgWithOwner, type Caller, type TestUser } from '../../helpers/orgs';
 
 type WalkedProcedure = { _def: { middlewares: unknown[] } };
 const routerDef = appRouter._def as unknown as { procedures: Record<string, WalkedProcedure>; lazy: Record<string, { load(): Promise<void> }> };
 for (const lazy of Object.values(routerDef.lazy ?? {})) await lazy.load();
 
-const gates = [orgProcedure, instanceProcedure, serverProcedure].map((b) => (b._def.middlewares as unknown[]).at(-1));
+const gates = [orgProcedure, instanceProcedure, serverProcedure, projectProcedure, environmentProcedure].map((b) => (b._def.middlewares as unknown[]).at(-1));
 const gated = Object.entries(routerDef.procedures)
 	.filter(([, p]) => p._def.middlewares.some((m) => gates.includes(m)))
 	.map(([path]) => path)
@@ -46,11 +47,13 @@ let adminWithout: TestUser;
 let adminWith: TestUser;
 let outsider: TestUser;
 
-async function resource(): Promise<{ slug: string; serverId: string }> {
+async function resource(): Promise<{ slug: string; serverId: string; projectId: string; environmentId: string }> {
 	const slug = `mfa-walk-${randomBytes(5).toString('hex')}`;
 	const [server] = await app.db.insert(servers).values({ orgId, name: slug, kind: 'socket', endpoint: app.config.dockerSocketPath }).returning({ id: servers.id });
-	await app.db.insert(instances).values({ orgId, slug, name: slug, serverId: server!.id, container: `${slug}-missing`, status: 'stopped' });
-	return { slug, serverId: server!.id };
+	await app.db.insert(instances).values({ orgId, environmentId: await defaultEnvironmentId(app, orgId), slug, name: slug, serverId: server!.id, container: `${slug}-missing`, status: 'stopped' });
+	const [project] = await app.db.insert(projects).values({ orgId, name: slug }).returning({ id: projects.id });
+	const [environment] = await app.db.insert(environments).values({ orgId, projectId: project!.id, name: slug }).returning({ id: environments.id });
+	return { slug, serverId: server!.id, projectId: project!.id, environmentId: environment!.id };
 }
 
 beforeAll(async () => {
@@ -67,7 +70,7 @@ afterAll(() => app.close());
 
 describe('the 2FA requirement on every gated procedure', () => {
 	it('walks the org-scoped and resource-addressed procedures of every router', () => {
-		expect(gated).toEqual(expect.arrayContaining(['orgs.get', 'orgs.members.list', 'orgs.members.resetTwoFactor', 'orgs.twoFactor.setRequired', 'audit.list', 'instances.get', 'servers.delete']));
+		expect(gated).toEqual(expect.arrayContaining(['orgs.get', 'orgs.members.list', 'orgs.members.resetTwoFactor', 'orgs.twoFactor.setRequired', 'audit.list', 'instances.get', 'servers.delete', 'projects.list', 'projects.rename', 'projects.environments.delete']));
 		expect(gated.length).toBeGreaterThanOrEqual(20);
 	});
 

@@ -110,6 +110,21 @@ describe('describeAuditRow: org events', () => {
 		expect(say(row('instance.created', { metadata: { slug: 'acme-shop', container: 'odoo-1', server: 'local' } }))).toBe(
 			'Alice created the instance acme-shop (container odoo-1 on "local")'
 		);
+		expect(say(row('instance.created', { metadata: { slug: 'acme-shop', project: 'Webshop', environment: 'production', container: 'odoo-1', server: 'local' } }))).toBe(
+			'Alice created the instance acme-shop in Webshop / production (container odoo-1 on "local")'
+		);
+		expect(say(row('project.created', { metadata: { name: 'Webshop' } }))).toBe('Alice created the project "Webshop"');
+		expect(say(row('project.renamed', { metadata: { from: 'Webshop', to: 'Web shop' } }))).toBe('Alice renamed the project "Webshop" to "Web shop"');
+		expect(say(row('project.deleted', { metadata: { name: 'Web shop' } }))).toBe('Alice deleted the project "Web shop"');
+		expect(say(row('environment.created', { metadata: { name: 'staging', project: 'Webshop' } }))).toBe(
+			'Alice created the environment "staging" in project "Webshop"'
+		);
+		expect(say(row('environment.renamed', { metadata: { from: 'stage', to: 'staging', project: 'Webshop' } }))).toBe(
+			'Alice renamed the environment "stage" to "staging" in project "Webshop"'
+		);
+		expect(say(row('environment.deleted', { metadata: { name: 'staging', project: 'Webshop' } }))).toBe(
+			'Alice deleted the environment "staging" from project "Webshop"'
+		);
 		expect(say(row('server.created', { metadata: { name: 'local', kind: 'socket', endpoint: '/var/run/docker.sock' } }))).toBe(
 			'Alice added the server "local" (Docker socket /var/run/docker.sock)'
 		);

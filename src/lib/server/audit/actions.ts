@@ -38,6 +38,12 @@ export const AUDIT_ACTIONS = {
 	'instance.started': { label: 'Instance started', group: 'Servers and instances', chain: 'org' },
 	'instance.stopped': { label: 'Instance stopped', group: 'Servers and instances', chain: 'org' },
 	'instance.deleted': { label: 'Instance deleted', group: 'Servers and instances', chain: 'org' },
+	'project.created': { label: 'Project created', group: 'Projects and environments', chain: 'org' },
+	'project.renamed': { label: 'Project renamed', group: 'Projects and environments', chain: 'org' },
+	'project.deleted': { label: 'Project deleted', group: 'Projects and environments', chain: 'org' },
+	'environment.created': { label: 'Environment created', group: 'Projects and environments', chain: 'org' },
+	'environment.renamed': { label: 'Environment renamed', group: 'Projects and environments', chain: 'org' },
+	'environment.deleted': { label: 'Environment deleted', group: 'Projects and environments', chain: 'org' },
 
 	'ssh.session_started': { label: 'SSH session opened', group: 'Sessions', chain: 'org' },
 	'ssh.session_ended': { label: 'SSH session closed', group: 'Sessions', chain: 'org' },

@@ -249,11 +249,19 @@ const PHRASES: Record<Exclude<KnownAuditAction, `${'ssh' | 'terminal'}.${string}
 	'instance.created': (r) => {
 		const m = r.metadata;
 		const where = [optional(m.container, 'container '), optional(m.server, 'on "', '"')].filter(Boolean).join(' ');
-		return `created the instance ${plain(m.slug, '?')}${where ? ` (${where})` : ''}`;
+		const place = str(m.project) && str(m.environment) ? ` in ${clip(`${m.project} / ${m.environment}`)}` : '';
+		return `created the instance ${plain(m.slug, '?')}${place}${where ? ` (${where})` : ''}`;
 	},
 	'instance.started': (r) => `started the instance ${plain(r.metadata.slug, '?')}`,
 	'instance.stopped': (r) => `stopped the instance ${plain(r.metadata.slug, '?')}`,
 	'instance.deleted': (r) => `deleted the instance ${plain(r.metadata.slug, '?')}`,
+	'project.created': (r) => `created the project ${quoted(r.metadata.name, '')}`,
+	'project.renamed': (r) => `renamed the project ${quoted(r.metadata.from, '')} to ${quoted(r.metadata.to, '')}`,
+	'project.deleted': (r) => `deleted the project ${quoted(r.metadata.name, '')}`,
+	'environment.created': (r) => `created the environment ${quoted(r.metadata.name, '')}${optional(r.metadata.project, ' in project "', '"')}`,
+	'environment.renamed': (r) =>
+		`renamed the environment ${quoted(r.metadata.from, '')} to ${quoted(r.metadata.to, '')}${optional(r.metadata.project, ' in project "', '"')}`,
+	'environment.deleted': (r) => `deleted the environment ${quoted(r.metadata.name, '')}${optional(r.metadata.project, ' from project "', '"')}`,
 
 	'user.signed_up': () => 'created the account',
 	'auth.login': (r) => (r.metadata.kind === 'api' ? 'signed in through the API' : 'signed in'),

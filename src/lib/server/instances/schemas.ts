@@ -3,6 +3,7 @@
  * do not repeat `orgId`: orgProcedure adds it.
  */
 import { z } from 'zod';
+import { environmentNameSchema, projectNameSchema } from '../projects/schemas';
 import { slugSchema } from '../slugs';
 
 export const instanceSlugSchema = slugSchema(2);
@@ -23,14 +24,27 @@ const label = (what: string, max: number) =>
 		.min(1, `${what} must not be empty`)
 		.max(max, `${what} must be at most ${max} characters`);
 
-export const createInstanceInput = z.object({
-	slug: instanceSlugSchema,
-	name: label('Name', 100),
-	serverId: z.uuid({ error: 'serverId must be a UUID' }),
-	container: containerRefSchema,
-	project: label('Project', 100).optional(),
-	environment: label('Environment', 50).optional()
-});
+/**
+ * `environmentId` places the instance. The free-text `project` and `environment` of the release
+ * before projects were records are still accepted, for this release only: they name a project and
+ * environment of the org, found or created ("default" for one not given).
+ */
+export const createInstanceInput = z
+	.object({
+		slug: instanceSlugSchema,
+		name: label('Name', 100),
+		serverId: z.uuid({ error: 'serverId must be a UUID' }),
+		container: containerRefSchema,
+		environmentId: z.uuid({ error: 'environmentId must be a UUID' }).optional(),
+		/** @deprecated Use environmentId; accepted for one release. */
+		project: projectNameSchema.optional(),
+		/** @deprecated Use environmentId; accepted for one release. */
+		environment: environmentNameSchema.optional()
+	})
+	.refine((i) => i.environmentId === undefined || (i.project === undefined && i.environment === undefined), {
+		path: ['environmentId'],
+		message: 'Give environmentId, or the deprecated project and environment names, not both'
+	});
 export type CreateInstanceInput = z.infer<typeof createInstanceInput>;
 
 export const instanceSlugInput = z.object({ slug: instanceSlugSchema });

@@ -13,16 +13,20 @@
  * - Which container an instance may be bound to, and that it acts on that container only, is
  *   binding.ts (container assignment).
  * - Deleting an instance forgets it; the container is left as it is.
+ * - An instance belongs to one environment of its own org (projects/placement.ts); every view carries
+ *   the names of its project and environment, read through that link.
  */
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import { ContainerBackendError } from '../containers/container-backend';
-import { instances, servers, type Instance } from '../db/schema';
+import { environments, instances, projects, servers, type Instance } from '../db/schema';
 import type { DbOrTx } from '../db/client';
 import { isUniqueViolation } from '../db/pg-errors';
 import { AppError } from '../errors';
 import { authorizeInOrg, orgIdsPermitting } from '../orgs/access';
 import type { Permission } from '../orgs/permissions';
 import { auditOrg, type ActingUser } from '../orgs/store';
+import { placeInstance } from '../projects/placement';
+import { requireEnvironmentInOrg } from '../projects/store';
 import { requireServerInOrg } from '../servers/service';
 import { ensureBound } from './bind-legacy';
 import { alreadyBound, engineFailure, resolveBinding } from './binding';
@@ -34,8 +38,11 @@ export type InstanceView = {
 	orgId: string;
 	slug: string;
 	name: string;
-	project: string | null;
-	environment: string | null;
+	projectId: string;
+	/** The project's name, read through the environment (what the free-text field used to hold). */
+	project: string;
+	environmentId: string;
+	environment: string;
 	serverId: string;
 	container: string;
 	status: Instance['status'];
@@ -43,9 +50,15 @@ export type InstanceView = {
 	updatedAt: Date;
 };
 
-export function toInstanceView(row: Instance): InstanceView {
-	const { id, orgId, slug, name, project, environment, serverId, container, status, createdAt, updatedAt } = row;
-	return { id, orgId, slug, name, project, environment, serverId, container, status, createdAt, updatedAt };
+/** The names of an instance's project and environment, joined in by every read. */
+export type InstancePlace = { projectId: string; project: string; environment: string };
+
+const placeColumns = { projectId: projects.id, project: projects.name, environment: environments.name };
+
+export function toInstanceView(row: Instance, place: InstancePlace): InstanceView {
+	const { id, orgId, slug, name, environmentId, serverId, container, status, createdAt, updatedAt } = row;
+	const { projectId, project, environment } = place;
+	return { id, orgId, slug, name, projectId, project, environmentId, environment, serverId, container, status, createdAt, updatedAt };
 }
 
 const notFound = () => new AppError('not_found', 'Instance not found');
@@ -59,9 +72,11 @@ export async function orgIdOfInstance(db: DbOrTx, slug: string): Promise<string 
 /** The instance, its server and the caller's access, or not_found for outsiders; then the permission. */
 async function loadForActor(app: InstanceDeps, userId: string, slug: string, permission: Permission) {
 	const [row] = await app.db
-		.select({ instance: instances, server: servers })
+		.select({ instance: instances, server: servers, place: placeColumns })
 		.from(instances)
 		.innerJoin(servers, eq(servers.id, instances.serverId))
+		.innerJoin(environments, eq(environments.id, instances.environmentId))
+		.innerJoin(projects, eq(projects.id, environments.projectId))
 		.where(eq(instances.slug, slug));
 	if (!row) throw notFound();
 	await authorizeInOrg(app.db, { orgId: row.instance.orgId, userId, permission, notFoundMessage: notFound().message });
@@ -71,19 +86,22 @@ async function loadForActor(app: InstanceDeps, userId: string, slug: string, per
 /** The instances matching `where`, by slug, statuses refreshed. */
 async function listSynced(app: InstanceDeps, where: SQL): Promise<InstanceView[]> {
 	const rows = await app.db
-		.select({ instance: instances, server: servers })
+		.select({ instance: instances, server: servers, place: placeColumns })
 		.from(instances)
 		.innerJoin(servers, eq(servers.id, instances.serverId))
+		.innerJoin(environments, eq(environments.id, instances.environmentId))
+		.innerJoin(projects, eq(projects.id, environments.projectId))
 		.where(where)
 		.orderBy(asc(instances.slug));
-	const synced = await Promise.all(rows.map((r) => syncInstanceStatus(app, r.instance, r.server)));
-	return synced.map(toInstanceView);
+	return Promise.all(rows.map(async (r) => toInstanceView(await syncInstanceStatus(app, r.instance, r.server), r.place)));
 }
 
 export async function createInstance(app: InstanceDeps, actor: ActingUser, orgId: string, input: CreateInstanceInput): Promise<InstanceView> {
 	// Authorize before asking the engine anything, so outsiders cannot probe containers.
 	await authorizeInOrg(app.db, { orgId, userId: actor.userId, permission: 'manage:instances' });
 	const server = await requireServerInOrg(app.db, orgId, input.serverId);
+	// A wrong environment is told before the engine is asked; placeInstance checks again in the transaction.
+	if (input.environmentId !== undefined) await requireEnvironmentInOrg(app.db, orgId, input.environmentId);
 	const binding = await resolveBinding(app, server, orgId, input);
 	const now = app.clock.now();
 	try {
@@ -91,14 +109,14 @@ export async function createInstance(app: InstanceDeps, actor: ActingUser, orgId
 			// Again inside the transaction: the engine call took time, and access may have changed.
 			await authorizeInOrg(tx, { orgId, userId: actor.userId, permission: 'manage:instances' });
 			await requireServerInOrg(tx, orgId, server.id);
+			const place = await placeInstance(tx, orgId, actor, input, now);
 			const [instance] = await tx
 				.insert(instances)
 				.values({
 					orgId,
 					slug: input.slug,
 					name: input.name,
-					project: input.project ?? null,
-					environment: input.environment ?? null,
+					environmentId: place.environment.id,
 					serverId: server.id,
 					container: input.container,
 					containerId: binding.containerId,
@@ -109,10 +127,12 @@ export async function createInstance(app: InstanceDeps, actor: ActingUser, orgId
 				})
 				.returning();
 			if (!instance) throw new Error('instance insert returned nothing');
-			const { slug, name, project, environment, container } = instance;
-			const metadata = { slug, name, project, environment, container, serverId: server.id, server: server.name };
+			const { slug, name, container } = instance;
+			const project = place.project.name;
+			const environment = place.environment.name;
+			const metadata = { slug, name, project, environment, environmentId: place.environment.id, container, serverId: server.id, server: server.name };
 			await auditOrg(tx, orgId, actor, { action: 'instance.created', targetType: 'instance', targetId: instance.id, metadata }, now);
-			return toInstanceView(instance);
+			return toInstanceView(instance, { projectId: place.project.id, project, environment });
 		});
 	} catch (err) {
 		if (isUniqueViolation(err, 'instances_slug_unique')) throw new AppError('conflict', `The slug "${input.slug}" is already taken`);
@@ -134,12 +154,12 @@ export async function listInstancesForUser(app: InstanceDeps, userId: string): P
 }
 
 export async function getInstance(app: InstanceDeps, userId: string, slug: string): Promise<InstanceView> {
-	const { instance, server } = await loadForActor(app, userId, slug, 'view:instances');
-	return toInstanceView(await syncInstanceStatus(app, instance, server));
+	const { instance, server, place } = await loadForActor(app, userId, slug, 'view:instances');
+	return toInstanceView(await syncInstanceStatus(app, instance, server), place);
 }
 
 async function changePower(app: InstanceDeps, actor: ActingUser, slug: string, verb: 'start' | 'stop'): Promise<InstanceView> {
-	const { instance: row, server } = await loadForActor(app, actor.userId, slug, 'manage:instances');
+	const { instance: row, server, place } = await loadForActor(app, actor.userId, slug, 'manage:instances');
 	const instance = await ensureBound(app, row, server);
 	let status: Instance['status'];
 	try {
@@ -168,7 +188,7 @@ async function changePower(app: InstanceDeps, actor: ActingUser, slug: string, v
 			},
 			now
 		);
-		return toInstanceView(updated);
+		return toInstanceView(updated, place);
 	});
 }
 

@@ -16,6 +16,8 @@ import type { Permission } from '../orgs/permissions';
 import { publicTrpcMessage, toTrpcError } from './errors';
 import { instanceSlugInput } from '../instances/schemas';
 import { orgIdOfInstance } from '../instances/service';
+import { environmentIdInput, projectIdInput } from '../projects/schemas';
+import { orgIdOfEnvironment, orgIdOfProject } from '../projects/store';
 import { serverIdInput } from '../servers/schemas';
 import { orgIdOfServer } from '../servers/service';
 
@@ -111,3 +113,5 @@ function resourceProcedure<Input extends z.ZodObject>(
 
 export const instanceProcedure = resourceProcedure(instanceSlugInput, (app, i) => orgIdOfInstance(app.db, i.slug), 'Instance not found');
 export const serverProcedure = resourceProcedure(serverIdInput, (app, i) => orgIdOfServer(app.db, i.serverId), 'Server not found');
+export const projectProcedure = resourceProcedure(projectIdInput, (app, i) => orgIdOfProject(app.db, i.projectId), 'Project not found');
+export const environmentProcedure = resourceProcedure(environmentIdInput, (app, i) => orgIdOfEnvironment(app.db, i.environmentId), 'Environment not found');

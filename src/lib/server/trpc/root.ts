@@ -7,6 +7,7 @@ import { instancesRouter } from './routers/instances';
 import { invitationsRouter } from './routers/invitations';
 import { orgsRouter } from './routers/orgs';
 import { passkeysRouter } from './routers/passkeys';
+import { projectsRouter } from './routers/projects';
 import { recordingsRouter } from './routers/recordings';
 import { securityLogRouter } from './routers/security-log';
 import { serversRouter } from './routers/servers';
@@ -27,6 +28,7 @@ export const appRouter = router({
 	sshKeys: sshKeysRouter,
 	passkeys: passkeysRouter,
 	servers: serversRouter,
+	projects: projectsRouter,
 	instances: instancesRouter,
 	recordings: recordingsRouter,
 	terminal: terminalRouter,

@@ -1,6 +1,10 @@
 /**
  * REST: list instances (every org where the caller holds view:instances, or one org with ?orgId=)
- * and create one (201). Statuses are refreshed from Docker on the way out.
+ * and create one (201). Statuses are refreshed from Docker on the way out. Every instance in the
+ * answer carries `projectId`, `project`, `environmentId` and `environment` (names read through its
+ * environment). Creating takes `environmentId`; the free-text `project` and `environment` of the
+ * release before are still accepted for this release only (deprecated): they name a project and
+ * environment of the org, found or created, "default" for one not given.
  */
 import type { RequestHandler } from './$types';
 import { json, readJson, rest } from '$lib/server/http/json';

@@ -5,6 +5,7 @@ export * from './mail';
 export * from './orgs';
 export * from './audit';
 export * from './ssh-keys';
+export * from './projects';
 export * from './instances';
 export * from './gateway';
 export * from './invitations';

@@ -1,5 +1,6 @@
 import { index, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { organizations } from './orgs';
+import { environments } from './projects';
 
 /**
  * A server is a Docker engine reached through the Engine API: the local socket, TCP with TLS client
@@ -41,8 +42,10 @@ export const instances = pgTable(
 		/** Lowercase letters, digits and dashes; unique platform-wide, because it is the SSH user name. */
 		slug: text('slug').notNull().unique('instances_slug_unique'),
 		name: text('name').notNull(),
-		project: text('project'),
-		environment: text('environment'),
+		/** The environment (and through it the project) the instance belongs to. */
+		environmentId: uuid('environment_id')
+			.notNull()
+			.references(() => environments.id, { onDelete: 'no action' }),
 		serverId: uuid('server_id')
 			.notNull()
 			.references(() => servers.id, { onDelete: 'restrict' }),
@@ -62,6 +65,7 @@ export const instances = pgTable(
 	(t) => [
 		index('instances_org_idx').on(t.orgId),
 		index('instances_server_idx').on(t.serverId),
+		index('instances_environment_idx').on(t.environmentId),
 		unique('instances_engine_container_unique').on(t.engineKey, t.containerId)
 	]
 );

@@ -1,0 +1,15 @@
+/** REST: rename an environment (manage:instances); delete it (204; 409 `in_use` while instances use it). */
+import type { RequestHandler } from './$types';
+import { json, readJson, rest } from '$lib/server/http/json';
+import { jsonObjectBody, validatedByProcedure } from '$lib/server/http/json-object';
+import { callerFor } from '$lib/server/trpc/caller';
+
+export const PATCH: RequestHandler = rest(async ({ locals, params, request }) => {
+	const body = await readJson(request, jsonObjectBody);
+	return json(await callerFor(locals).projects.environments.rename(validatedByProcedure({ ...body, environmentId: params.environmentId })));
+});
+
+export const DELETE: RequestHandler = rest(async ({ locals, params }) => {
+	await callerFor(locals).projects.environments.delete({ environmentId: params.environmentId });
+	return new Response(null, { status: 204 });
+});
