@@ -7,6 +7,7 @@
  */
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
+import type { z } from 'zod';
 import {
 	createEnvironmentInput,
 	createProjectInput,
@@ -21,6 +22,7 @@ import { requireAuth } from './guard';
 import { orgFromParam } from './org-param';
 
 type OrgEvent = RequestEvent<{ org: string }>;
+type Caller = ReturnType<typeof callerFor>;
 
 /** The org of the URL, the submitted fields, and which of the org's ids exist (for the ownership check). */
 async function begin(event: OrgEvent) {
@@ -30,7 +32,9 @@ async function begin(event: OrgEvent) {
 	return { org, values, caller: callerFor(event.locals) };
 }
 
-async function idsOfOrg(caller: ReturnType<typeof callerFor>, orgId: string) {
+type OrgIds = { projects: Set<string>; environments: Set<string> };
+
+async function idsOfOrg(caller: Caller, orgId: string): Promise<OrgIds> {
 	const projects = await caller.projects.list({ orgId });
 	return {
 		projects: new Set(projects.map((p) => p.id)),
@@ -44,79 +48,75 @@ const fieldOf = (err: unknown) => (err instanceof TRPCError && err.code === 'CON
 const notInOrg = (action: string, what: 'Project' | 'Environment', values: Record<string, string>) =>
 	fail(404, { action, message: `${what} not found`, values });
 
-export async function createProjectAction(event: OrgEvent) {
-	const { org, values, caller } = await begin(event);
-	const parsed = parseForm(createProjectInput, values, 'createProject');
-	if (!parsed.ok) return parsed.failure;
-	try {
-		const project = await caller.projects.create({ orgId: org.id, ...parsed.data });
-		return { action: 'createProject', notice: `Project ${project.name} was created. Add its environments next.` };
-	} catch (err) {
-		return failFrom(err, { action: 'createProject', values, field: fieldOf(err) });
-	}
+/**
+ * One form action: parse the fields, check that the addressed record is the URL org's (`owns`), run
+ * the procedure, and answer a notice or the failure beside the record.
+ */
+function projectAction<S extends z.ZodType>(
+	action: string,
+	schema: S,
+	run: (caller: Caller, input: z.infer<S>, orgId: string) => Promise<string>,
+	owns?: { what: 'Project' | 'Environment'; id(input: z.infer<S>, ids: OrgIds): boolean }
+) {
+	return async (event: OrgEvent) => {
+		const { org, values, caller } = await begin(event);
+		const parsed = parseForm(schema, values, action);
+		if (!parsed.ok) return parsed.failure;
+		try {
+			if (owns && !owns.id(parsed.data, await idsOfOrg(caller, org.id))) return notInOrg(action, owns.what, values);
+			return { action, notice: await run(caller, parsed.data, org.id) };
+		} catch (err) {
+			// A taken name is said beside the name field (create, rename); a delete's 409 above its form.
+			return failFrom(err, { action, values, field: action.startsWith('delete') ? undefined : fieldOf(err) });
+		}
+	};
 }
 
-export async function renameProjectAction(event: OrgEvent) {
-	const { org, values, caller } = await begin(event);
-	const parsed = parseForm(renameProjectInput, values, 'renameProject');
-	if (!parsed.ok) return parsed.failure;
-	try {
-		if (!(await idsOfOrg(caller, org.id)).projects.has(parsed.data.projectId)) return notInOrg('renameProject', 'Project', values);
-		const project = await caller.projects.rename(parsed.data);
-		return { action: 'renameProject', notice: `The project is now called ${project.name}.` };
-	} catch (err) {
-		return failFrom(err, { action: 'renameProject', values, field: fieldOf(err) });
-	}
-}
+const ownProject = { what: 'Project' as const, id: (i: { projectId: string }, ids: OrgIds) => ids.projects.has(i.projectId) };
+const ownEnvironment = { what: 'Environment' as const, id: (i: { environmentId: string }, ids: OrgIds) => ids.environments.has(i.environmentId) };
 
-export async function deleteProjectAction(event: OrgEvent) {
-	const { org, values, caller } = await begin(event);
-	const parsed = parseForm(projectIdInput, values, 'deleteProject');
-	if (!parsed.ok) return parsed.failure;
-	try {
-		if (!(await idsOfOrg(caller, org.id)).projects.has(parsed.data.projectId)) return notInOrg('deleteProject', 'Project', values);
-		await caller.projects.delete(parsed.data);
-		return { action: 'deleteProject', notice: 'The project was deleted.' };
-	} catch (err) {
-		return failFrom(err, { action: 'deleteProject', values });
-	}
-}
+export const createProjectAction = projectAction('createProject', createProjectInput, async (caller, input, orgId) => {
+	const project = await caller.projects.create({ orgId, ...input });
+	return `Project ${project.name} was created. Add its environments next.`;
+});
 
-export async function createEnvironmentAction(event: OrgEvent) {
-	const { org, values, caller } = await begin(event);
-	const parsed = parseForm(createEnvironmentInput, values, 'createEnvironment');
-	if (!parsed.ok) return parsed.failure;
-	try {
-		if (!(await idsOfOrg(caller, org.id)).projects.has(parsed.data.projectId)) return notInOrg('createEnvironment', 'Project', values);
-		const environment = await caller.projects.environments.create(parsed.data);
-		return { action: 'createEnvironment', notice: `Environment ${environment.name} was created.` };
-	} catch (err) {
-		return failFrom(err, { action: 'createEnvironment', values, field: fieldOf(err) });
-	}
-}
+export const renameProjectAction = projectAction(
+	'renameProject',
+	renameProjectInput,
+	async (caller, input) => `The project is now called ${(await caller.projects.rename(input)).name}.`,
+	ownProject
+);
 
-export async function renameEnvironmentAction(event: OrgEvent) {
-	const { org, values, caller } = await begin(event);
-	const parsed = parseForm(renameEnvironmentInput, values, 'renameEnvironment');
-	if (!parsed.ok) return parsed.failure;
-	try {
-		if (!(await idsOfOrg(caller, org.id)).environments.has(parsed.data.environmentId)) return notInOrg('renameEnvironment', 'Environment', values);
-		const environment = await caller.projects.environments.rename(parsed.data);
-		return { action: 'renameEnvironment', notice: `The environment is now called ${environment.name}.` };
-	} catch (err) {
-		return failFrom(err, { action: 'renameEnvironment', values, field: fieldOf(err) });
-	}
-}
+export const deleteProjectAction = projectAction(
+	'deleteProject',
+	projectIdInput,
+	async (caller, input) => {
+		await caller.projects.delete(input);
+		return 'The project was deleted.';
+	},
+	ownProject
+);
 
-export async function deleteEnvironmentAction(event: OrgEvent) {
-	const { org, values, caller } = await begin(event);
-	const parsed = parseForm(environmentIdInput, values, 'deleteEnvironment');
-	if (!parsed.ok) return parsed.failure;
-	try {
-		if (!(await idsOfOrg(caller, org.id)).environments.has(parsed.data.environmentId)) return notInOrg('deleteEnvironment', 'Environment', values);
-		await caller.projects.environments.delete(parsed.data);
-		return { action: 'deleteEnvironment', notice: 'The environment was deleted.' };
-	} catch (err) {
-		return failFrom(err, { action: 'deleteEnvironment', values });
-	}
-}
+export const createEnvironmentAction = projectAction(
+	'createEnvironment',
+	createEnvironmentInput,
+	async (caller, input) => `Environment ${(await caller.projects.environments.create(input)).name} was created.`,
+	ownProject
+);
+
+export const renameEnvironmentAction = projectAction(
+	'renameEnvironment',
+	renameEnvironmentInput,
+	async (caller, input) => `The environment is now called ${(await caller.projects.environments.rename(input)).name}.`,
+	ownEnvironment
+);
+
+export const deleteEnvironmentAction = projectAction(
+	'deleteEnvironment',
+	environmentIdInput,
+	async (caller, input) => {
+		await caller.projects.environments.delete(input);
+		return 'The environment was deleted.';
+	},
+	ownEnvironment
+);
