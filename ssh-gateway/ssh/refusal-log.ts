@@ -21,7 +21,7 @@ const MAX_SOFTWARE_CHARS = 120;
 
 export type RefusalLog = {
 	handshakeFailed(fields: { clientIp: string; clientSoftware: string; reason: string }): void;
-	keyRefused(fields: { clientIp: string; username: string; keyType: string; fingerprint: string; reason: string }): void;
+	keyRefused(fields: { clientIp: string; username: string; algorithm: string; fingerprint: string; reason: string }): void;
 };
 
 export function createRefusalLog(log: GatewayLog, now: () => number = () => performance.now()): RefusalLog {
@@ -55,7 +55,7 @@ export function createRefusalLog(log: GatewayLog, now: () => number = () => perf
 	return {
 		handshakeFailed: ({ clientIp, clientSoftware, reason }) =>
 			write('ssh handshake failed', clientIp, { clientSoftware: clientSoftware.slice(0, MAX_SOFTWARE_CHARS), reason }),
-		keyRefused: ({ clientIp, username, keyType, fingerprint, reason }) =>
-			write('ssh key refused', clientIp, { username: username.slice(0, 64), keyType, fingerprint, reason })
+		keyRefused: ({ clientIp, username, algorithm, fingerprint, reason }) =>
+			write('ssh key refused', clientIp, { username: username.slice(0, 64), algorithm, fingerprint, reason })
 	};
 }

@@ -111,7 +111,7 @@ function handleClient(
 	async function authenticateKey(ctx: PublicKeyAuthContext) {
 		const check = checkPublicKey(ctx);
 		const refuse = (reason: string) => {
-			refusals.keyRefused({ clientIp: info.ip, username: ctx.username, keyType: ctx.key.algo.slice(0, 64), fingerprint: fingerprintOf(ctx.key.data), reason });
+			refusals.keyRefused({ clientIp: info.ip, username: ctx.username, algorithm: ctx.key.algo.slice(0, 64), fingerprint: fingerprintOf(ctx.key.data), reason });
 			ctx.reject(['publickey']);
 		};
 		if (check.kind === 'invalid') return refuse(check.why);

@@ -11,7 +11,7 @@ function capture() {
 	return { lines, refusals, advance: (ms: number) => (now += ms) };
 }
 
-const key = (clientIp: string) => ({ clientIp, username: 'shop', keyType: 'ssh-ed25519', fingerprint: 'SHA256:abc', reason: 'unknown key' });
+const key = (clientIp: string) => ({ clientIp, username: 'shop', algorithm: 'ssh-ed25519', fingerprint: 'SHA256:abc', reason: 'unknown key' });
 
 describe('refusal log', () => {
 	it('writes one line per address per interval, and the next line counts the ones left out', () => {
