@@ -1,13 +1,14 @@
 /**
  * Dropbear's client (Debian 12's dbclient 2022.83, common on routers and small images) against the
- * gateway: exec with output and exit status, a few MiB up through exec's stdin (Debian's
- * dropbear-bin ships no scp and Dropbear has no sftp client), RSA 4096, ECDSA P-256 and Ed25519 keys
- * (converted with dropbearconvert), and a refusal. A few MiB down through exec's stdout are not
- * here: that download stalls before its last ~100 KiB in about half the runs (only with Dropbear;
- * OpenSSH, PuTTY and asyncssh move the same bytes), which is an open defect, not a test to skip. Dropbear always sends its first key
+ * gateway: exec with output and exit status, a few MiB both ways through exec's stdin and stdout
+ * (Debian's dropbear-bin ships no scp and Dropbear has no sftp client), RSA 4096, ECDSA P-256 and
+ * Ed25519 keys (converted with dropbearconvert), and a refusal. The download is also the test of
+ * the recorder's drain() (ssh-gateway/core/recording.ts): a recorded exec whose output outlived the
+ * recording lost its last ~100 KiB and its exit status. Dropbear always sends its first key
  * exchange packet before it has seen the server's list: it needs patch 002 (it hung for 30 s).
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -44,10 +45,14 @@ describe.skipIf(!hasDocker)('Dropbear (dbclient)', () => {
 		expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 3, stdout: 'out\n', stderr: 'err\n' });
 	});
 
-	it('uploads a few MiB through exec with the same SHA-256', async () => {
-		const up = await dbclient(dropbearKey(fx.key), fx.slug, 'cat > /tmp/dropbear-up.bin', readFileSync(fx.source));
+	it('moves a few MiB both ways through exec with the same SHA-256', async () => {
+		const key = dropbearKey(fx.key);
+		const up = await dbclient(key, fx.slug, 'cat > /tmp/dropbear-up.bin', readFileSync(fx.source));
 		expect({ code: up.code, stderr: up.stderr }).toEqual({ code: 0, stderr: '' });
 		expect(await fx.remoteSha256('/tmp/dropbear-up.bin')).toBe(fx.sourceSha256);
+		const down = await dbclient(key, fx.slug, 'cat /tmp/dropbear-up.bin');
+		expect({ code: down.code, stderr: down.stderr }).toEqual({ code: 0, stderr: '' });
+		expect(createHash('sha256').update(down.stdoutBytes).digest('hex')).toBe(fx.sourceSha256);
 	});
 
 	it('starts in the container user\'s home directory', async () => {
