@@ -7,7 +7,7 @@ import { loadHostKeys } from '../../../ssh-gateway/ssh/host-keys';
 
 const { utils } = ssh2;
 
-describe('Ed25519 key generation (patches/ssh2+1.17.0.patch)', () => {
+describe('Ed25519 key generation (patches/ssh2+1.17.0+001+ed25519-keygen.patch)', () => {
 	it('every generated key parses back, including the 1 in 256 whose public key starts with 0x00', () => {
 		// Unpatched ssh2 strips every leading zero byte of the public key, leaving 31 bytes that its
 		// own parser refuses; 4,000 keys miss such a key with probability (255/256)^4000 < 2e-7.
