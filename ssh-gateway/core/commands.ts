@@ -3,11 +3,15 @@
  * `shell`, `/bin/sh -c <command>` for `exec`, the configured sftp-server for `subsystem sftp`. Legacy
  * `scp -O` and rsync arrive as exec commands (`scp -t/-f ...`, `rsync --server ...`); when the image
  * lacks the binary the user gets one clear line instead of `sh: scp: not found`.
+ * Every session starts in the container user's home directory, as sshd starts it: relative paths of
+ * scp, rsync and sftp, and `pwd`, mean what they mean over sshd. The engine sets $HOME from the exec
+ * user's passwd entry; without a usable home the session starts in `/`, as sshd's does.
  */
 import { constants } from 'node:os';
 import type { RecordedKind, SessionRequest } from './types';
 
 const LOGIN_SHELL = 'if [ -x /bin/bash ]; then exec /bin/bash -l; else exec /bin/sh -l; fi';
+const TO_HOME = 'cd "$HOME" 2>/dev/null || cd /; ';
 
 export function classify(request: SessionRequest): RecordedKind {
 	if (request.kind === 'shell') return 'shell';
@@ -20,7 +24,7 @@ export function classify(request: SessionRequest): RecordedKind {
 
 function requireTool(tool: string, hint: string, command: string): string {
 	const message = `${tool} not found in the instance image: ${hint}`;
-	return `command -v ${tool} >/dev/null 2>&1 || { echo '${message}' >&2; exit 127; }; ${command}`;
+	return `${TO_HOME}command -v ${tool} >/dev/null 2>&1 || { echo '${message}' >&2; exit 127; }; ${command}`;
 }
 
 /**
@@ -29,8 +33,8 @@ function requireTool(tool: string, hint: string, command: string): string {
  * command (`stty size`) already ran. `stty` missing from an image only loses this head start.
  */
 function sizedTerminal(pty: SessionRequest['pty'], script: string): string[] {
-	if (!pty) return ['/bin/sh', '-c', script];
-	return ['/bin/sh', '-c', `stty cols ${pty.cols} rows ${pty.rows} 2>/dev/null; ${script}`];
+	if (!pty) return ['/bin/sh', '-c', TO_HOME + script];
+	return ['/bin/sh', '-c', `${TO_HOME}stty cols ${pty.cols} rows ${pty.rows} 2>/dev/null; ${script}`];
 }
 
 export function commandFor(request: SessionRequest, kind: RecordedKind, sftpServerPath: string): string[] {
@@ -38,7 +42,7 @@ export function commandFor(request: SessionRequest, kind: RecordedKind, sftpServ
 		case 'shell':
 			return sizedTerminal(request.pty, LOGIN_SHELL);
 		case 'sftp':
-			return [sftpServerPath];
+			return ['/bin/sh', '-c', `${TO_HOME}exec "$0"`, sftpServerPath];
 		case 'scp':
 			return ['/bin/sh', '-c', requireTool('scp', 'use scp without -O (SFTP mode), or install openssh-client in the image', request.command!)];
 		case 'rsync':
@@ -47,7 +51,7 @@ export function commandFor(request: SessionRequest, kind: RecordedKind, sftpServ
 			// The user's command runs as `sh -c <command>` (its own $$), after the terminal is sized.
 			return request.pty
 				? sizedTerminal(request.pty, 'exec /bin/sh -c "$0"').concat(request.command ?? '')
-				: ['/bin/sh', '-c', request.command ?? ''];
+				: ['/bin/sh', '-c', TO_HOME + (request.command ?? '')];
 	}
 }
 

@@ -157,7 +157,10 @@ class AsciicastWriter implements SessionRecorder {
 
 	async drain(): Promise<void> {
 		if (this.failed || !this.stream.writableNeedDrain) return;
-		await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error')]).catch(() => {});
+		// A stream that is being ended never emits 'drain'. The session may end (finish() below) while its
+		// last output still waits here; without 'finish' and 'close' that output, and the exit status
+		// behind it, waited until the idle timeout cut the connection.
+		await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error'), once(this.stream, 'finish'), once(this.stream, 'close')]).catch(() => {});
 	}
 
 	async finish(endedAt: Date): Promise<void> {

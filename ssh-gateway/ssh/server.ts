@@ -11,6 +11,8 @@
  * - a user holds at most SSH_MAX_CONNECTIONS_PER_USER authenticated connections (the core counts
  *   them); beyond it the connection authenticates, hears `Connection limit reached` on its first
  *   session channel and is dropped after HANG_UP_GRACE_MS whether or not it opened one;
+ * - a failed handshake and a key refused at the probe or the signed request leave one operator
+ *   line each, rate-limited and without key material (refusal-log.ts);
  * - an unknown key fails like any SSH server fails it (`Permission denied (publickey)`); a known
  *   key whose user is refused by policy authenticates, and the refusal line is printed on the
  *   first session channel, after which the connection ends;
@@ -26,6 +28,8 @@ import type { GatewayLog } from '../core/log';
 import { createAdmission, type Admission, type AdmissionLimits } from './admission';
 import { gatewayAlgorithms } from './algorithms';
 import { checkPublicKey } from './auth';
+import { fingerprintOf } from '../../src/lib/server/ssh-keys/parse';
+import { createRefusalLog, type RefusalLog } from './refusal-log';
 import { loadHostKeys, serverHostKeys, type HostKey } from './host-keys';
 import { bindSession } from './session';
 
@@ -57,7 +61,8 @@ function handleClient(
 	client: Connection,
 	info: { ip: string; header: { identRaw: string } },
 	options: SshGatewayOptions,
-	admission: Admission | undefined
+	admission: Admission | undefined,
+	refusals: RefusalLog
 ) {
 	const { core } = options;
 	admission?.identified();
@@ -67,6 +72,7 @@ function handleClient(
 	let connection: GatewayConnection | undefined;
 	let attempts = 0;
 	let ended = false;
+	let authenticated = false;
 	const openSessions = new Set<unknown>();
 
 	const hangUp = (delayMs: number) => {
@@ -79,7 +85,12 @@ function handleClient(
 		timer.unref();
 	};
 
-	client.on('error', () => {});
+	// Before authentication, a protocol error is a failed handshake (no common algorithm, a malformed
+	// packet); resets and timeouts are not (the admission's clocks log those).
+	client.on('error', (err: Error & { level?: string }) => {
+		if (authenticated || (err.level !== 'handshake' && err.level !== 'protocol')) return;
+		refusals.handshakeFailed({ clientIp: info.ip, clientSoftware: info.header.identRaw, reason: err.message });
+	});
 	client.on('close', () => {
 		ended = true;
 		connection?.close('closed');
@@ -99,9 +110,13 @@ function handleClient(
 
 	async function authenticateKey(ctx: PublicKeyAuthContext) {
 		const check = checkPublicKey(ctx);
-		if (check.kind === 'invalid') return ctx.reject(['publickey']);
+		const refuse = (reason: string) => {
+			refusals.keyRefused({ clientIp: info.ip, username: ctx.username, algorithm: ctx.key.algo.slice(0, 64), fingerprint: fingerprintOf(ctx.key.data), reason });
+			ctx.reject(['publickey']);
+		};
+		if (check.kind === 'invalid') return refuse(check.why);
 		if (check.kind === 'probe') {
-			return (await core.directory.findKeyOwner(check.fingerprint)) ? ctx.accept() : ctx.reject(['publickey']);
+			return (await core.directory.findKeyOwner(check.fingerprint)) ? ctx.accept() : refuse('unknown key');
 		}
 		const candidate = await core.connect({
 			credential: { kind: 'key', fingerprint: check.fingerprint },
@@ -112,7 +127,7 @@ function handleClient(
 		});
 		if (candidate.rejection?.code === 'unknown_key') {
 			candidate.close('closed');
-			return ctx.reject(['publickey']);
+			return refuse('unknown key');
 		}
 		if (ended) return candidate.close('closed');
 		connection = candidate;
@@ -124,6 +139,7 @@ function handleClient(
 	}
 
 	client.on('ready', () => {
+		authenticated = true;
 		admission?.authenticated();
 		// Over the per-user cap: the first session channel says so; the connection goes either way.
 		if (connection?.rejection?.code === 'connection_limit') hangUp(HANG_UP_GRACE_MS);
@@ -147,6 +163,7 @@ function handleClient(
 export async function startSshGateway(options: SshGatewayOptions): Promise<SshGateway> {
 	const hostKeys = loadHostKeys(options.dataDir);
 	const admission = createAdmission(options.limits, options.log);
+	const refusals = createRefusalLog(options.log);
 	const admitted = new WeakMap<Socket, Admission>();
 	/** Accepted sockets whose identification line has not arrived: no ssh2 client to end politely. */
 	const silent = new Set<Socket>();
@@ -156,7 +173,7 @@ export async function startSshGateway(options: SshGatewayOptions): Promise<SshGa
 		if (socket) silent.delete(socket);
 		clients.add(client);
 		client.on('close', () => clients.delete(client));
-		handleClient(client, info, options, socket ? admitted.get(socket) : undefined);
+		handleClient(client, info, options, socket ? admitted.get(socket) : undefined, refusals);
 	});
 	ssh.on('error', (err: Error) => options.log.error('ssh server error', { error: err.message }));
 	const server = createServer((socket) => {

@@ -24,9 +24,15 @@ export type SessionHooks = {
 
 type Accept = (() => ServerChannel) | undefined;
 
+/**
+ * Resolves once everything written so far has gone to the client. Not on 'drain' alone: that
+ * follows only a write() that returned false, so output that never filled the buffer but still
+ * waited for the client's window (Dropbear's is 24 KiB) held the exit status back until the idle
+ * timeout. An empty write's callback runs once every earlier chunk's has.
+ */
 async function drained(stream: NodeJS.WritableStream & { writableLength?: number }): Promise<void> {
 	if (!stream.writableLength) return;
-	await Promise.race([once(stream as never, 'drain'), once(stream as never, 'close')]);
+	await Promise.race([new Promise<void>((resolve) => stream.write(Buffer.alloc(0), () => resolve())), once(stream as never, 'close')]);
 }
 
 function isOpen(stream: ServerChannel): boolean {

@@ -39,7 +39,9 @@ export class FakeExec implements ContainerExec {
 
 	get command(): string {
 		const cmd = this.options.cmd;
-		return cmd[0] === '/bin/sh' && cmd[1] === '-c' ? cmd[cmd.length - 1]! : cmd.join(' ');
+		// The gateway starts every session in the home directory (ssh-gateway/core/commands.ts): that
+		// `cd` is not part of the user's command.
+		return cmd[0] === '/bin/sh' && cmd[1] === '-c' ? cmd[cmd.length - 1]!.replace(/^cd "\$HOME" 2>\/dev\/null \|\| cd \/; /, '') : cmd.join(' ');
 	}
 
 	private finish(exitCode: number | null) {

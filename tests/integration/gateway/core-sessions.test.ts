@@ -73,7 +73,7 @@ describe('sessions', () => {
 	it('runs a command: bytes both ways, exit status, a closed row, audit rows and the key lastUsedAt', async () => {
 		const w = await fx.world();
 		const { connection, session } = await fx.open(fx.core, w.fingerprint, w.slug, 'cat');
-		expect(fx.backend.last.options).toMatchObject({ cmd: ['/bin/sh', '-c', 'cat'], tty: false });
+		expect(fx.backend.last.options).toMatchObject({ cmd: ['/bin/sh', '-c', 'cd "$HOME" 2>/dev/null || cd /; cat'], tty: false });
 		const output = readAll(session.stdout);
 		session.stdin.end('hello gateway');
 		expect(await output).toBe('hello gateway');

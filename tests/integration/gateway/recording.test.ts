@@ -28,6 +28,21 @@ function target(kind: 'shell' | 'sftp' = 'shell') {
 }
 
 describe('asciicast recording', () => {
+	it('lets output that waits for drain() go on when the recording finishes meanwhile', async () => {
+		const t = target();
+		const recorder = (await startRecording({ rows: databaseRecordingRows(app.db), dataDir: app.config.dataDir, mode: 'full', includeInput: false }, t))!;
+		// Fill the file stream's buffer, as a command printing megabytes does.
+		let i = 0;
+		while (recorder.output(Buffer.alloc(64 * 1024, 0x41 + (i++ % 26)))) {
+			if (i > 10_000) throw new Error('the recorder never pushed back');
+		}
+		const waiting = recorder.drain();
+		const finished = recorder.finish(new Date());
+		const outcome = await Promise.race([waiting.then(() => 'drained'), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 5000))]);
+		expect(outcome).toBe('drained');
+		await finished;
+	});
+
 	it('stops at the size cap with a marker event, and records the size in its row', async () => {
 		const t = target();
 		const recorder = (await startRecording({ rows: databaseRecordingRows(app.db), dataDir: app.config.dataDir, mode: 'full', includeInput: false, maxBytes: 400 }, t))!;

@@ -99,11 +99,12 @@ describe('commands', () => {
 		expect(classify({ kind: 'shell', env: {} })).toBe('shell');
 	});
 
-	it('runs exec commands with sh -c, the sftp-server bare, and sizes a pty first', () => {
-		expect(commandFor({ kind: 'exec', command: 'echo $$', env: {} }, 'exec', '/sftp')).toEqual(['/bin/sh', '-c', 'echo $$']);
-		expect(commandFor({ kind: 'subsystem', command: 'sftp', env: {} }, 'sftp', '/usr/lib/sftp-server')).toEqual(['/usr/lib/sftp-server']);
+	it('runs exec commands with sh -c and the sftp-server in the home directory, and sizes a pty first', () => {
+		const home = 'cd "$HOME" 2>/dev/null || cd /; ';
+		expect(commandFor({ kind: 'exec', command: 'echo $$', env: {} }, 'exec', '/sftp')).toEqual(['/bin/sh', '-c', `${home}echo $$`]);
+		expect(commandFor({ kind: 'subsystem', command: 'sftp', env: {} }, 'sftp', '/usr/lib/sftp-server')).toEqual(['/bin/sh', '-c', `${home}exec "$0"`, '/usr/lib/sftp-server']);
 		const pty = commandFor({ kind: 'exec', command: 'stty size', pty: { term: 'xterm', cols: 81, rows: 25 }, env: {} }, 'exec', '/sftp');
-		expect(pty).toEqual(['/bin/sh', '-c', 'stty cols 81 rows 25 2>/dev/null; exec /bin/sh -c "$0"', 'stty size']);
+		expect(pty).toEqual(['/bin/sh', '-c', `${home}stty cols 81 rows 25 2>/dev/null; exec /bin/sh -c "$0"`, 'stty size']);
 		const scp = commandFor({ kind: 'exec', command: 'scp -t /tmp', env: {} }, 'scp', '/sftp');
 		expect(scp[2]).toContain('scp not found in the instance image');
 		expect(scp[2]!.endsWith('; scp -t /tmp')).toBe(true);
