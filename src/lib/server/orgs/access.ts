@@ -15,9 +15,10 @@
  *   does not come through here) and leaving the org (`allowWithoutRequiredTwoFactor`). The org row and
  *   the 2FA fact are joined into the same one query as the membership, never asked separately.
  * The rule is written twice only in form: as a function over a loaded membership (`grants`), and as
- * the same predicate in SQL (`grantsSql`) for the queries that filter many orgs or sessions at once.
+ * the same predicate in SQL (`grantsSql`) for the queries that filter many orgs or sessions at once,
+ * or join the verdict into a larger lookup (`joinAccess`, as the gateway does on every connect).
  */
-import { and, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import { memberships, organizations, roles, totpCredentials } from '../db/schema';
 import { AppError } from '../errors';
@@ -143,6 +144,48 @@ export async function orgIdsPermitting(db: DbOrTx, userId: string, permission: P
 
 export type AccessVerdict = 'allowed' | 'not_member' | 'mfa_required' | 'forbidden';
 
+/** The columns a verdict is read from (null throughout when there is no membership row). */
+type VerdictRow = { memberUserId: string | null; allowed: boolean | null; lacksRequiredTwoFactor: boolean | null };
+
+/** The rule's order of refusals over one row: outsider, then the 2FA requirement, then the permission. */
+function verdictOf(row: VerdictRow | undefined): AccessVerdict {
+	if (row === undefined || row.memberUserId === null) return 'not_member';
+	if (row.lacksRequiredTwoFactor) return 'mfa_required';
+	return row.allowed ? 'allowed' : 'forbidden';
+}
+
+/** What `joinAccess` adds to a select: the verdict's columns and the org's name (for the 2FA message). */
+export function accessColumns(permission: Permission) {
+	return {
+		memberUserId: memberships.userId,
+		allowed: grantsSql(permission).mapWith(Boolean),
+		lacksRequiredTwoFactor: lacksRequiredTwoFactorSql.mapWith(Boolean),
+		orgName: organizations.name
+	};
+}
+
+/**
+ * The rule joined into a larger query for the pair (orgId, userId), given as columns of that query:
+ * four left joins, applied in this order, so a row without membership stays (and reads as
+ * not_member). Select `accessColumns` and read the row with `accessVerdict`.
+ */
+export function accessJoins(orgId: AnyColumn, userId: AnyColumn) {
+	return [
+		{ table: memberships, on: and(eq(memberships.orgId, orgId), eq(memberships.userId, userId))! },
+		{ table: roles, on: eq(roles.id, memberships.roleId) },
+		{ table: organizations, on: eq(organizations.id, memberships.orgId) },
+		{ table: totpCredentials, on: confirmedTotpOfMember! }
+	] as const;
+}
+
+/** The verdict of a row selected with `accessColumns`; for mfa_required, the line to show the member. */
+export function accessVerdict(
+	row: VerdictRow & { orgName: string | null }
+): { verdict: Exclude<AccessVerdict, 'mfa_required'> } | { verdict: 'mfa_required'; message: string } {
+	const verdict = verdictOf(row);
+	return verdict === 'mfa_required' ? { verdict, message: mfaRequiredMessage(row.orgName ?? '') } : { verdict };
+}
+
 /**
  * The verdict for many (user, org) pairs in one query: the gateway's revocation watcher re-checks
  * every open session of its process every few seconds with this.
@@ -168,11 +211,6 @@ export async function verdictsFor(
 					.innerJoin(organizations, eq(organizations.id, memberships.orgId))
 					.leftJoin(totpCredentials, confirmedTotpOfMember)
 					.where(inArray(memberships.userId, userIds));
-	const found = new Map(rows.map((r) => [`${r.userId}/${r.orgId}`, r]));
-	return ({ userId, orgId }) => {
-		const row = found.get(`${userId}/${orgId}`);
-		if (row === undefined) return 'not_member';
-		if (row.lacksRequiredTwoFactor) return 'mfa_required';
-		return row.allowed ? 'allowed' : 'forbidden';
-	};
+	const found = new Map(rows.map((r) => [`${r.userId}/${r.orgId}`, { ...r, memberUserId: r.userId }]));
+	return ({ userId, orgId }) => verdictOf(found.get(`${userId}/${orgId}`));
 }
