@@ -9,8 +9,11 @@
  *   `docker exec <c> true` run by OpenSSH's sshd (the peer: what a plain SSH server in front of Docker
  *   costs); the three are interleaved, one of each per iteration, so machine load hits every row alike,
  *   and each row is also given as a ratio of `docker exec` in the same run;
+ * - where the gateway's time goes on one `ssh ... true` (gateway-phases.ts): each call of the core to its
+ *   database services and to Docker, per connect, its mean time and whether the client waited for it;
  * - the gateway's memory per idle session with 200 concurrent sessions (measured in-process, after GC).
- * Options (env): BENCH_MIB (256), BENCH_RUNS (3), BENCH_LATENCY_RUNS (30), BENCH_SESSIONS (200);
+ * Options (env): BENCH_MIB (256), BENCH_RUNS (3), BENCH_LATENCY_RUNS (30), BENCH_SESSIONS (200),
+ * BENCH_PHASE_RUNS (20);
  * BENCH_PORT: the server's HTTP port (its SSH port is the next one; default: free ports);
  * BENCH_PROFILE_DIR writes a V8 CPU profile of the server process there (open it in Chrome DevTools).
  */
@@ -24,6 +27,7 @@ import { instances, servers, sshKeys } from '../../src/lib/server/db/schema';
 import { silentGatewayLog } from '../../ssh-gateway/core/log';
 import { nativeSshCrypto } from '../../ssh-gateway/ssh/crypto-binding';
 import { startGateway } from '../../ssh-gateway/start';
+import { measurePhases } from './gateway-phases';
 import { createTestApp } from '../helpers/app';
 import { orgWithOwner } from '../helpers/orgs';
 import { ensureTestImage, removeTestContainers, requireDocker, startTestContainer, type TestContainer } from '../helpers/docker';
@@ -35,6 +39,7 @@ const MIB = Number(process.env.BENCH_MIB ?? 256);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const LATENCY_RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? 30);
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 200);
+const PHASE_RUNS = Number(process.env.BENCH_PHASE_RUNS ?? 20);
 const ADMIN = 'bench-admin@bench.test';
 
 type Run = { code: number | null; ms: number; stderr: string };
@@ -259,6 +264,7 @@ async function main() {
 			await sshd?.stop();
 		}
 
+		const phases = await measurePhases(container, PHASE_RUNS);
 		const mem = await measureMemory(container, SESSIONS);
 
 		const direct = results[0]!;
@@ -279,6 +285,10 @@ async function main() {
 		latencyRow('ssh through the gateway', sshLatency);
 		latencyRow('docker exec <c> true', dockerLatency);
 		if (sshdLatency.length > 0) latencyRow('ssh to OpenSSH sshd, running docker exec <c> true', sshdLatency);
+		console.log('');
+		row([`where one \`ssh ... true\` waits (in-process gateway, p50 ${phases.clientMs.toFixed(0)} ms, ${PHASE_RUNS} runs)`, 'calls', 'mean ms', 'client waits']);
+		row(['---', '---:', '---:', '---']);
+		for (const p of phases.rows) row([p.name, p.perConnect.toFixed(1), p.meanMs.toFixed(1), p.waited ? 'yes' : 'no']);
 		console.log('');
 		row([`gateway memory, ${SESSIONS} idle sessions (after GC)`, 'RSS', 'heap + external']);
 		row(['---', '---:', '---:']);
