@@ -79,14 +79,13 @@ export function databaseDirectory(deps: DirectoryDeps): GatewayDirectory {
 				.where(owner.kind === 'key' ? eq(sshKeys.fingerprint, owner.fingerprint) : eq(users.id, owner.userId));
 			const first = rows[0];
 			if (!first) return null;
-			const row = slugs.map((slug) => rows.find((r) => r.instance?.slug === slug && r.server)).find((r) => r !== undefined);
-			const found = row ? await located(row.instance!, row.server!) : null;
-			return {
-				owner: { userId: first.userId, email: first.email },
-				located: found,
-				access: row ? accessVerdict(row) : { verdict: 'not_member' },
-				openSessions: first.openSessions
-			};
+			// The most likely slug first; one whose row cannot be bound is passed over, as if it did not exist.
+			for (const slug of slugs) {
+				const row = rows.find((r) => r.instance?.slug === slug);
+				const found = row?.instance && row.server ? await located(row.instance, row.server) : null;
+				if (row && found) return { owner: { userId: first.userId, email: first.email }, located: found, access: accessVerdict(row), openSessions: first.openSessions };
+			}
+			return { owner: { userId: first.userId, email: first.email }, located: null, access: { verdict: 'not_member' }, openSessions: first.openSessions };
 		},
 		async stillAllowed(checks) {
 			const result = new Map<string, string | null>();
