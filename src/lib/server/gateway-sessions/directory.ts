@@ -10,7 +10,7 @@ import { ensureBound } from '../instances/bind-legacy';
 import type { InstanceDeps } from '../instances/status';
 import { logger } from '../logger';
 import { boundContainerOf, findInstanceBySlugForGateway, resolveDockerEndpoint } from '../instances/gateway';
-import { accessColumns, accessJoins, accessVerdict, verdictsFor } from '../orgs/access';
+import { accessSubquery, accessVerdict, verdictsFor } from '../orgs/access';
 import { liveSessionIds } from '../auth/session-store';
 import { findUserBySshKey, touchSshKeyLastUsed } from '../ssh-keys/lookup';
 import { openSessionsSql } from './registry';
@@ -58,24 +58,24 @@ export function databaseDirectory(deps: DirectoryDeps): GatewayDirectory {
 			// candidate instance with its server, the access rule joined for (instance org, owner), and the
 			// owner's open sessions. At most one row per candidate slug (slugs, fingerprints and
 			// memberships are unique; totp_credentials is keyed by user).
-			const [member, role, org, totp] = accessJoins(instances.orgId, users.id);
+			const access = accessSubquery(db, instances.orgId, users.id, 'view:instances');
 			const rows = await db
 				.select({
 					userId: users.id,
 					email: users.email,
 					instance: instances,
 					server: servers,
-					...accessColumns('view:instances'),
+					memberUserId: access.memberUserId,
+					allowed: access.allowed,
+					lacksRequiredTwoFactor: access.lacksRequiredTwoFactor,
+					orgName: access.orgName,
 					openSessions: openSessionsSql(users.id, deps.clock.now())
 				})
 				.from(users)
 				.leftJoin(sshKeys, owner.kind === 'key' ? and(eq(sshKeys.userId, users.id), eq(sshKeys.fingerprint, owner.fingerprint)) : sql`false`)
 				.leftJoin(instances, slugs.length === 0 ? sql`false` : inArray(instances.slug, [...slugs]))
 				.leftJoin(servers, eq(servers.id, instances.serverId))
-				.leftJoin(member.table, member.on)
-				.leftJoin(role.table, role.on)
-				.leftJoin(org.table, org.on)
-				.leftJoin(totp.table, totp.on)
+				.leftJoinLateral(access, sql`true`)
 				.where(owner.kind === 'key' ? eq(sshKeys.fingerprint, owner.fingerprint) : eq(users.id, owner.userId));
 			const first = rows[0];
 			if (!first) return null;
