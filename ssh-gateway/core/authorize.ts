@@ -8,18 +8,18 @@
  * permission is missing, and only members with view:instances learn the instance's status. The user
  * name is the slug, with the configured prefix (default `ocore-`) stripped, so `ocore-<slug>` and
  * `<slug>` both work; the unstripped name is tried too, for slugs that begin with the prefix.
+ * The facts are read in one query (GatewayDirectory.lookup) and the checks run over them in memory,
+ * so every connect and every new session pays one database round trip for its authorization.
  */
-import type { GatewayDirectory, KeyOwner, LocatedInstance } from '../../src/lib/server/gateway-sessions/types';
+import type { AccessFacts, GatewayDirectory } from '../../src/lib/server/gateway-sessions/types';
 import { SLUG_PATTERN } from '../../src/lib/server/slugs';
 import { rejections, type Rejection } from './rejections';
-import type { AuthorizeRequest, AuthorizeResult, Credential } from './types';
+import type { AuthorizeRequest, AuthorizeResult } from './types';
 
 export type AuthorizeDeps = {
 	directory: GatewayDirectory;
 	usernamePrefix: string;
 	maxSessionsPerUser: number;
-	/** Open sessions of this user across all gateway processes. */
-	countOpenSessions(userId: string): Promise<number>;
 };
 
 /** The slugs a user name may mean, most likely first. */
@@ -31,43 +31,38 @@ export function candidateSlugs(username: string, prefix: string): string[] {
 	return out.filter((s, i) => SLUG_PATTERN.test(s) && out.indexOf(s) === i);
 }
 
-async function findInstance(deps: AuthorizeDeps, username: string): Promise<LocatedInstance | null> {
-	for (const slug of candidateSlugs(username, deps.usernamePrefix)) {
-		const located = await deps.directory.findInstanceBySlug(slug);
-		if (located) return located;
-	}
-	return null;
-}
-
-/** Who the credential belongs to, or the refusal for a credential nobody holds. */
-export async function identify(deps: Pick<AuthorizeDeps, 'directory'>, credential: Credential): Promise<KeyOwner | Rejection> {
-	const owner = credential.kind === 'key' ? await deps.directory.findKeyOwner(credential.fingerprint) : await deps.directory.findUser(credential.userId);
-	if (owner) return owner;
+/**
+ * What the decision needs, read in one query (owner, instance, access verdict, open sessions), or the
+ * refusal for a credential nobody holds.
+ */
+export async function lookUp(deps: Pick<AuthorizeDeps, 'directory' | 'usernamePrefix'>, request: AuthorizeRequest): Promise<AccessFacts | Rejection> {
+	const { credential } = request;
+	const facts = await deps.directory.lookup(credential, candidateSlugs(request.username, deps.usernamePrefix));
+	if (facts) return facts;
 	return credential.kind === 'key'
 		? rejections.unknownKey(credential.fingerprint)
 		: rejections.accessRevoked(`user ${credential.userId} does not exist`);
 }
 
 export async function authorize(deps: AuthorizeDeps, request: AuthorizeRequest): Promise<AuthorizeResult> {
-	const owner = await identify(deps, request.credential);
-	return 'ok' in owner ? owner : authorizeOwner(deps, owner, request);
+	const facts = await lookUp(deps, request);
+	return 'ok' in facts ? facts : decide(deps, facts, request);
 }
 
-/** The rest of the checks, for a credential already identified. */
-export async function authorizeOwner(deps: AuthorizeDeps, owner: KeyOwner, request: AuthorizeRequest): Promise<AuthorizeResult> {
+/** The checks, in the policy's order, over facts already read. */
+export function decide(deps: AuthorizeDeps, facts: AccessFacts, request: AuthorizeRequest): AuthorizeResult {
 	const { credential } = request;
+	const { owner, located, access } = facts;
 	if (/%[a-zA-Z%]/.test(request.username)) return rejections.unexpandedUsername(request.username);
-	const located = await findInstance(deps, request.username);
 	if (!located) return rejections.instanceNotFound(request.username, 'no instance has this slug');
 	const { instance } = located;
-	const access = await deps.directory.instanceAccess(instance.orgId, owner.userId);
 	if (access.verdict === 'not_member') return rejections.instanceNotFound(instance.slug, `${owner.email} is not a member of its org`);
 	const scope = { user: { id: owner.userId, email: owner.email }, org: { id: instance.orgId }, instance: { id: instance.id, slug: instance.slug } };
 	if (access.verdict === 'mfa_required') return { ...rejections.mfaRequired(access.message, instance.slug), scope };
 	if (access.verdict === 'forbidden') return { ...rejections.permissionDenied(instance.slug), scope };
 	if (instance.status !== 'running') return { ...rejections.instanceStopped(instance.slug, instance.status), scope };
 
-	const open = await deps.countOpenSessions(owner.userId);
+	const open = facts.openSessions;
 	if (open >= deps.maxSessionsPerUser) return { ...rejections.sessionLimit(deps.maxSessionsPerUser, open), scope };
 
 	let endpoint;

@@ -126,20 +126,32 @@ export async function openContainerSession(deps: OpenSessionDeps, grant: Grant, 
 		return { ...rejection, scope: scopeOf(grant) };
 	}
 
-	await deps.audit.append(sessionStartedRow(grant, { id: slot.id, kind, command, pty: request.pty !== undefined }), slot.startedAt);
-	const recorder = await startRecording(deps.recording, {
-		sessionId: slot.id,
-		orgId: grant.org.id,
-		instanceId: grant.instance.id,
-		userId: grant.user.id,
-		kind,
-		pty: request.pty,
-		command,
-		startedAt: slot.startedAt
-	}).catch((err) => {
+	// The process runs now; its session_started row and recording row are written while it does, off
+	// the critical path. The end waits for both (the chain keeps started before ended), and so does
+	// shutdown, through `finished`. A session whose start cannot be audited is ended.
+	let recorder: SessionRecorder | null = null;
+	try {
+		recorder = startRecording(deps.recording, {
+			sessionId: slot.id,
+			orgId: grant.org.id,
+			instanceId: grant.instance.id,
+			userId: grant.user.id,
+			kind,
+			pty: request.pty,
+			command,
+			startedAt: slot.startedAt
+		});
+	} catch (err) {
 		deps.log.error('recording could not start', { sessionId: slot.id, error: String(err) });
-		return null;
-	});
+	}
+	const started = deps.audit.append(sessionStartedRow(grant, { id: slot.id, kind, command, pty: request.pty !== undefined }), slot.startedAt).then(
+		() => true,
+		(err) => {
+			deps.log.error('could not audit the start of a session; ending it', { sessionId: slot.id, error: String(err) });
+			session.close('error', 'The session ended because of a gateway error');
+			return false;
+		}
+	);
 	deps.log.started(grant, slot.id, kind, command);
 
 	const bytesIn: Counter = { bytes: 0 };
@@ -167,9 +179,10 @@ export async function openContainerSession(deps: OpenSessionDeps, grant: Grant, 
 		finished = (async () => {
 			const endedAt = deps.clock.now();
 			const totals = { bytesIn: bytesIn.bytes, bytesOut: bytesOut.bytes, exitStatus: result.exitCode, endReason: result.reason };
+			await started;
 			try {
 				const { wasOpen } = await deps.sessions.close(slot.id, totals);
-				await recorder?.finish(endedAt);
+				await recorder?.finish(endedAt).catch((err) => deps.log.error('could not finish the recording of a session', { sessionId: slot.id, error: String(err) }));
 				// A row a sweep closed already has its session_ended row: one per session.
 				if (wasOpen) await deps.audit.append(sessionEndedRow(grant, { id: slot.id, kind, startedAt: slot.startedAt, ...totals }, result, endedAt), endedAt);
 			} catch (err) {

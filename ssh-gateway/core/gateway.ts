@@ -19,7 +19,7 @@ import {
 	type RecordingRows,
 	type SessionStore
 } from '../../src/lib/server/gateway-sessions/types';
-import { authorize, authorizeOwner, identify } from './authorize';
+import { authorize, decide, lookUp } from './authorize';
 import { classify } from './commands';
 import { GatewayConnection } from './connection';
 import { openContainerSession, type LiveSession } from './container-session';
@@ -63,11 +63,24 @@ export function createGatewayCore(deps: GatewayCoreDeps) {
 		connectionStore.release(id).catch((err) => log.error('gateway connection release failed', { error: err instanceof Error ? err.message : String(err) }));
 	}
 
+	/**
+	 * Writes that need not hold up a client (a key's last use): started, not awaited, and waited for by
+	 * stop() so shutdown loses none of them.
+	 */
+	const background = new Set<Promise<void>>();
+	function inBackground(what: string, work: Promise<unknown>) {
+		const task = work.then(
+			() => {},
+			(err) => log.error(`gateway ${what} failed`, { error: err instanceof Error ? err.message : String(err) })
+		);
+		background.add(task);
+		void task.finally(() => background.delete(task));
+	}
+
 	const authorizeDeps = {
 		directory,
 		usernamePrefix: config.sshUsernamePrefix,
-		maxSessionsPerUser: config.sshMaxSessionsPerUser,
-		countOpenSessions: (userId: string) => sessions.countOpen(userId)
+		maxSessionsPerUser: config.sshMaxSessionsPerUser
 	};
 	const authorizeRequest = (request: AuthorizeRequest): Promise<AuthorizeResult> => authorize(authorizeDeps, request);
 
@@ -163,22 +176,18 @@ export function createGatewayCore(deps: GatewayCoreDeps) {
 		 * granted or refused, so nothing a user holds is unbounded.
 		 */
 		async connect(request: AuthorizeRequest): Promise<GatewayConnection> {
-			const owner = await identify({ directory }, request.credential);
-			if ('ok' in owner) {
-				if (owner.code === 'unknown_key') log.refused({ username: request.username, clientIp: request.clientIp, transport: request.transport }, owner);
-				return new GatewayConnection(host, request, owner);
+			const facts = await lookUp(authorizeDeps, request);
+			if ('ok' in facts) {
+				if (facts.code === 'unknown_key') log.refused({ username: request.username, clientIp: request.clientIp, transport: request.transport }, facts);
+				return new GatewayConnection(host, request, facts);
 			}
-			// Held before anything else is asked, under the user's lock in the registry, so concurrent
+			const { owner } = facts;
+			// Held before anything is decided, under the user's lock in the registry, so concurrent
 			// handshakes of one user, in this process or another, cannot overshoot the cap.
 			const hold = await connectionStore.hold({ userId: owner.userId, transport: request.transport, clientIp: request.clientIp }, config.sshMaxConnectionsPerUser);
-			let result: AuthorizeResult;
-			try {
-				if (request.credential.kind === 'key') await directory.touchKey(request.credential.fingerprint, clock.now());
-				result = hold.ok ? await authorizeOwner(authorizeDeps, owner, request) : rejections.connectionLimit(config.sshMaxConnectionsPerUser, hold.held);
-			} catch (err) {
-				if (hold.ok) releaseRow(hold.id);
-				throw err;
-			}
+			// The key's last use is bookkeeping, not a condition of access: written off the critical path.
+			if (request.credential.kind === 'key') inBackground('key last-used update', directory.touchKey(request.credential.fingerprint, clock.now()));
+			const result: AuthorizeResult = hold.ok ? decide(authorizeDeps, facts, request) : rejections.connectionLimit(config.sshMaxConnectionsPerUser, hold.held);
 			if (!result.ok && result.code === 'connection_limit') log.refused({ username: request.username, clientIp: request.clientIp, transport: request.transport }, result);
 			const connection = new GatewayConnection(host, request, result);
 			if (hold.ok) heldRowOf.set(connection, hold.id);
@@ -220,6 +229,7 @@ export function createGatewayCore(deps: GatewayCoreDeps) {
 			for (const connection of [...connections]) connection.close('error', 'The gateway is shutting down');
 			for (const session of sessions) session.close('error', 'The gateway is shutting down');
 			await Promise.all(sessions.map((s) => s.finished));
+			await Promise.all([...background]);
 		}
 	};
 }

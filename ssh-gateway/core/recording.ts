@@ -60,11 +60,17 @@ export function isTerminalKind(kind: RecordedKind): boolean {
 	return kind === 'shell' || kind === 'exec';
 }
 
-export async function startRecording(deps: RecordingDeps, target: RecordingTarget): Promise<SessionRecorder | null> {
+/**
+ * The recorder of one session, ready at once: its session_recordings row is inserted while the session
+ * runs (off the critical path of its start), and finish() waits for that row before completing it. A
+ * failed insert surfaces from finish(); the output is recorded from the first byte either way.
+ */
+export function startRecording(deps: RecordingDeps, target: RecordingTarget): SessionRecorder | null {
 	if (deps.mode === 'off') return null;
 	const full = deps.mode === 'full' && isTerminalKind(target.kind);
 	const file = full ? recordingPath(deps.dataDir, target.instanceId, target.sessionId) : null;
-	const recordingId = await deps.rows.start({
+	if (file) mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+	const recordingId = deps.rows.start({
 		gatewaySessionId: target.sessionId,
 		orgId: target.orgId,
 		instanceId: target.instanceId,
@@ -74,7 +80,9 @@ export async function startRecording(deps: RecordingDeps, target: RecordingTarge
 		path: file,
 		startedAt: target.startedAt
 	});
-	const finishRow = (endedAt: Date, sizeBytes: number) => deps.rows.finish(recordingId, endedAt, sizeBytes);
+	// Handled here so a failure is not an unhandled rejection before finish() reports it.
+	recordingId.catch(() => {});
+	const finishRow = async (endedAt: Date, sizeBytes: number) => deps.rows.finish(await recordingId, endedAt, sizeBytes);
 	if (!file) {
 		return {
 			output: () => true,
@@ -84,7 +92,6 @@ export async function startRecording(deps: RecordingDeps, target: RecordingTarge
 			finish: (endedAt) => finishRow(endedAt, 0)
 		};
 	}
-	mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
 	const stream = createWriteStream(file, { flags: 'wx', mode: 0o600 });
 	return new AsciicastWriter(stream, target, deps.includeInput, deps.maxBytes ?? RECORDING_MAX_BYTES, finishRow);
 }

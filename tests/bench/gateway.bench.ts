@@ -5,13 +5,20 @@
  *   `ssh ... 'head -c 256M /dev/zero' > /dev/null`, against `docker exec -i` (target: >= 0.9 of direct),
  *   and against OpenSSH's own sshd running the same `docker exec` (the cost of SSH itself, when run
  *   as root with openssh-server installed);
- * - connect + authenticate + `true` latency, p50/p95, against `docker exec <c> true`;
+ * - connect + authenticate + `true` latency, p50/p95, against `docker exec <c> true` and against the same
+ *   `docker exec <c> true` run by OpenSSH's sshd (the peer: what a plain SSH server in front of Docker
+ *   costs); the three are interleaved, one of each per iteration, so machine load hits every row alike,
+ *   and each row is also given as a ratio of `docker exec` in the same run;
+ * - where the gateway's time goes on one `ssh ... true` (gateway-phases.ts): each call of the core to its
+ *   database services and to Docker, per connect, its mean time and whether the client waited for it;
  * - the gateway's memory per idle session with 200 concurrent sessions (measured in-process, after GC).
- * Options (env): BENCH_MIB (256), BENCH_RUNS (3), BENCH_LATENCY_RUNS (30), BENCH_SESSIONS (200);
+ * Options (env): BENCH_MIB (256), BENCH_RUNS (3), BENCH_LATENCY_RUNS (30), BENCH_SESSIONS (200),
+ * BENCH_PHASE_RUNS (20);
+ * BENCH_PORT: the server's HTTP port (its SSH port is the next one; default: free ports);
  * BENCH_PROFILE_DIR writes a V8 CPU profile of the server process there (open it in Chrome DevTools).
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -20,6 +27,7 @@ import { instances, servers, sshKeys } from '../../src/lib/server/db/schema';
 import { silentGatewayLog } from '../../ssh-gateway/core/log';
 import { nativeSshCrypto } from '../../ssh-gateway/ssh/crypto-binding';
 import { startGateway } from '../../ssh-gateway/start';
+import { measurePhases } from './gateway-phases';
 import { createTestApp } from '../helpers/app';
 import { orgWithOwner } from '../helpers/orgs';
 import { defaultEnvironmentId } from '../helpers/projects';
@@ -32,6 +40,7 @@ const MIB = Number(process.env.BENCH_MIB ?? 256);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const LATENCY_RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? 30);
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 200);
+const PHASE_RUNS = Number(process.env.BENCH_PHASE_RUNS ?? 20);
 const ADMIN = 'bench-admin@bench.test';
 
 type Run = { code: number | null; ms: number; stderr: string };
@@ -181,7 +190,10 @@ async function main() {
 		SESSION_RECORDING: 'metadata',
 		ADMIN_EMAILS: ADMIN,
 		LOG_REQUESTS: 'false'
-	}, { nodeArgs: process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`] : [] });
+	}, {
+		...(process.env.BENCH_PORT ? { httpPort: Number(process.env.BENCH_PORT), sshPort: Number(process.env.BENCH_PORT) + 1 } : {}),
+		nodeArgs: process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`] : []
+	});
 	try {
 		const { key, container } = await fixture(server);
 		const sshBase = (extra: string[] = []) => sshClientArgs(server.sshPort, key.privateFile, 'bench', extra);
@@ -220,13 +232,19 @@ async function main() {
 		}
 		// The ceiling for any SSH gateway here: OpenSSH's own sshd (C, on the same cores) in front of the
 		// same `docker exec`. The gap between it and direct is the price of SSH itself.
-		const sshd = sshEngineUnavailableReason() ? null : await startSshDockerHost();
-		if (sshd) {
-			try {
-				const keyFile = path.join(work, 'sshd_client_key');
+		// Its sessions start in an empty HOME: root's shell start-up files on a developer machine (pyenv,
+		// nvm ...) would otherwise be counted as sshd's time. sshd still starts a login shell, as it must.
+		const sshdHome = path.join(work, 'sshd-home');
+		mkdirSync(sshdHome);
+		const sshd = sshEngineUnavailableReason() ? null : await startSshDockerHost([`SetEnv HOME=${sshdHome}`]);
+		const sshdLatency: number[] = [];
+		const sshLatency: number[] = [];
+		const dockerLatency: number[] = [];
+		try {
+			const keyFile = path.join(work, 'sshd_client_key');
+			const viaSshd = (extra: string[], command: string) => [...sshClientArgs((sshd!.endpoint as { port: number }).port, keyFile, 'root', extra), command];
+			if (sshd) {
 				writeFileSync(keyFile, sshd.privateKey, { mode: 0o600 });
-				const { port } = sshd.endpoint as { port: number };
-				const viaSshd = (extra: string[], command: string) => [...sshClientArgs(port, keyFile, 'root', extra), command];
 				for (const [what, extra] of variants) {
 					await measure(
 						what.replace('gateway', 'reference: OpenSSH sshd + docker exec'),
@@ -234,20 +252,21 @@ async function main() {
 						() => run('ssh', viaSshd(extra, `docker exec ${container.name} head -c ${MIB}M /dev/zero`))
 					);
 				}
-			} finally {
-				await sshd.stop();
+				await must(run('ssh', viaSshd([], `docker exec ${container.name} true`)), 'warm-up sshd');
+			} else {
+				console.warn(`[bench] no OpenSSH reference: ${sshEngineUnavailableReason()}`);
 			}
-		} else {
-			console.warn(`[bench] no OpenSSH reference: ${sshEngineUnavailableReason()}`);
+			// Interleaved, one of each per iteration: a burst of load elsewhere on the machine slows all rows alike.
+			for (let i = 0; i < LATENCY_RUNS; i++) {
+				sshLatency.push(await must(run('ssh', [...sshBase(), 'true']), 'ssh true'));
+				dockerLatency.push(await must(run('docker', ['exec', container.name, 'true']), 'docker exec true'));
+				if (sshd) sshdLatency.push(await must(run('ssh', viaSshd([], `docker exec ${container.name} true`)), 'sshd docker exec true'));
+			}
+		} finally {
+			await sshd?.stop();
 		}
 
-		const sshLatency: number[] = [];
-		const dockerLatency: number[] = [];
-		for (let i = 0; i < LATENCY_RUNS; i++) {
-			sshLatency.push(await must(run('ssh', [...sshBase(), 'true']), 'ssh true'));
-			dockerLatency.push(await must(run('docker', ['exec', container.name, 'true']), 'docker exec true'));
-		}
-
+		const phases = await measurePhases(container, PHASE_RUNS);
 		const mem = await measureMemory(container, SESSIONS);
 
 		const direct = results[0]!;
@@ -261,10 +280,17 @@ async function main() {
 			row([r.what, r.up.toFixed(0), (r.up / direct.up).toFixed(2), r.down.toFixed(0), (r.down / direct.down).toFixed(2)]);
 		}
 		console.log('');
-		row(['connect + authenticate + `true`', 'p50 ms', 'p95 ms']);
-		row(['---', '---:', '---:']);
-		row(['ssh through the gateway', median(sshLatency).toFixed(0), percentile(sshLatency, 95).toFixed(0)]);
-		row(['docker exec <c> true', median(dockerLatency).toFixed(0), percentile(dockerLatency, 95).toFixed(0)]);
+		row(['connect + authenticate + `true`', 'p50 ms', 'p95 ms', 'p50 vs docker exec']);
+		row(['---', '---:', '---:', '---:']);
+		const latencyRow = (what: string, xs: number[]) =>
+			row([what, median(xs).toFixed(0), percentile(xs, 95).toFixed(0), (median(xs) / median(dockerLatency)).toFixed(2)]);
+		latencyRow('ssh through the gateway', sshLatency);
+		latencyRow('docker exec <c> true', dockerLatency);
+		if (sshdLatency.length > 0) latencyRow('ssh to OpenSSH sshd, running docker exec <c> true', sshdLatency);
+		console.log('');
+		row([`where one \`ssh ... true\` waits (in-process gateway, p50 ${phases.clientMs.toFixed(0)} ms, ${PHASE_RUNS} runs)`, 'calls', 'mean ms', 'client waits']);
+		row(['---', '---:', '---:', '---']);
+		for (const p of phases.rows) row([p.name, p.perConnect.toFixed(1), p.meanMs.toFixed(1), p.waited ? 'yes' : 'no']);
 		console.log('');
 		row([`gateway memory, ${SESSIONS} idle sessions (after GC)`, 'RSS', 'heap + external']);
 		row(['---', '---:', '---:']);

@@ -4,7 +4,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditLogs, sshKeys } from '../../../src/lib/server/db/schema';
+import { auditLogs, sessionRecordings, sshKeys } from '../../../src/lib/server/db/schema';
 import { createRole } from '../../../src/lib/server/orgs/roles';
 import { readAll } from '../../helpers/fake-container-backend';
 import { eventually, randomFingerprint, request } from '../../helpers/gateway-core';
@@ -100,6 +100,22 @@ describe('sessions', () => {
 		const [key] = await fx.app.db.select().from(sshKeys).where(eq(sshKeys.fingerprint, w.fingerprint));
 		expect(key!.lastUsedAt).not.toBeNull();
 		connection.close('closed');
+	});
+
+	it('writes the audit, recording and key rows it leaves to the background before stop() returns', async () => {
+		// The session_started row, the recording row and the key's last use are written while the process
+		// runs; the session's end and the core's shutdown wait for them, so none is lost on a fast exit.
+		const w = await fx.world();
+		const core = fx.makeCore();
+		const { session } = await fx.open(core, w.fingerprint, w.slug, 'exit 0');
+		expect(await session.exit).toMatchObject({ exitCode: 0, reason: 'closed' });
+		await core.stop();
+		const audit = await fx.app.db.select().from(auditLogs).where(and(eq(auditLogs.chain, w.orgId), eq(auditLogs.targetId, w.instanceId)));
+		expect(audit.map((a) => a.action)).toEqual(['ssh.session_started', 'ssh.session_ended']);
+		const [recording] = await fx.app.db.select().from(sessionRecordings).where(eq(sessionRecordings.gatewaySessionId, session.id));
+		expect(recording!.endedAt).not.toBeNull();
+		const [key] = await fx.app.db.select().from(sshKeys).where(eq(sshKeys.fingerprint, w.fingerprint));
+		expect(key!.lastUsedAt).not.toBeNull();
 	});
 
 	it('passes an exit status, and a 128+N status of an exec as signal N', async () => {

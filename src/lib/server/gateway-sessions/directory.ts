@@ -4,68 +4,88 @@
  * (ssh-keys, instances, orgs) stay the only writers, and every access decision is the orgs domain's
  * one evaluator (orgs/access.ts). The gateway core sees only the GatewayDirectory interface.
  */
-import { eq, inArray } from 'drizzle-orm';
-import { instances, sshKeys, users } from '../db/schema';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { instances, servers, sshKeys, users, type Instance, type Server } from '../db/schema';
 import { ensureBound } from '../instances/bind-legacy';
 import type { InstanceDeps } from '../instances/status';
 import { logger } from '../logger';
 import { boundContainerOf, findInstanceBySlugForGateway, resolveDockerEndpoint } from '../instances/gateway';
-import { isAppError } from '../errors';
-import { authorizeInOrg, verdictsFor } from '../orgs/access';
+import { accessSubquery, accessVerdict, verdictsFor } from '../orgs/access';
 import { liveSessionIds } from '../auth/session-store';
 import { findUserBySshKey, touchSshKeyLastUsed } from '../ssh-keys/lookup';
-import type { GatewayDirectory } from './types';
+import { openSessionsSql } from './registry';
+import type { GatewayDirectory, LocatedInstance } from './types';
 
 export type DirectoryDeps = InstanceDeps;
 
 export function databaseDirectory(deps: DirectoryDeps): GatewayDirectory {
 	const { db } = deps;
+
+	/** A found row as the core sees it; a row made before container binding is bound now, or not reachable. */
+	async function located(row: Instance, server: Server): Promise<LocatedInstance | null> {
+		const instance = await ensureBound(deps, row, server).catch((err: unknown) => {
+			logger.warn('gateway refused an instance that could not be bound', { instance: row.slug, detail: err instanceof Error ? err.message : String(err) });
+			return null;
+		});
+		if (!instance) return null;
+		return {
+			instance: {
+				id: instance.id,
+				slug: instance.slug,
+				orgId: instance.orgId,
+				serverId: instance.serverId,
+				container: boundContainerOf(instance),
+				status: instance.status
+			},
+			endpoint: () => resolveDockerEndpoint({ config: deps.config }, server)
+		};
+	}
+
 	return {
 		async findKeyOwner(fingerprint) {
 			const owner = await findUserBySshKey(db, fingerprint);
 			return owner ? { userId: owner.userId, email: owner.email } : null;
-		},
-		async findUser(userId) {
-			const [row] = await db.select({ userId: users.id, email: users.email }).from(users).where(eq(users.id, userId));
-			return row ?? null;
 		},
 		async touchKey(fingerprint, now) {
 			await touchSshKeyLastUsed(db, fingerprint, now);
 		},
 		async findInstanceBySlug(slug) {
 			const row = await findInstanceBySlugForGateway(db, slug);
-			if (!row) return null;
-			const { server } = row;
-			// A row made before container binding is bound now under the binding rules, or not reachable.
-			const instance = await ensureBound(deps, row.instance, server).catch((err: unknown) => {
-				logger.warn('gateway refused an instance that could not be bound', { instance: slug, detail: err instanceof Error ? err.message : String(err) });
-				return null;
-			});
-			if (!instance) return null;
-			return {
-				instance: {
-					id: instance.id,
-					slug: instance.slug,
-					orgId: instance.orgId,
-					serverId: instance.serverId,
-					container: boundContainerOf(instance),
-					status: instance.status
-				},
-				endpoint: () => resolveDockerEndpoint({ config: deps.config }, server)
-			};
+			return row ? located(row.instance, row.server) : null;
 		},
-		async instanceAccess(orgId, userId) {
-			// The rule's own order of refusals (outsider, 2FA requirement, permission), read off its errors.
-			try {
-				await authorizeInOrg(db, { orgId, userId, permission: 'view:instances' });
-				return { verdict: 'allowed' };
-			} catch (err) {
-				if (!isAppError(err)) throw err;
-				if (err.code === 'not_found') return { verdict: 'not_member' };
-				if (err.publicCode === 'mfa_required') return { verdict: 'mfa_required', message: err.message };
-				if (err.code === 'forbidden') return { verdict: 'forbidden' };
-				throw err;
+		async lookup(owner, slugs) {
+			// On every connect and every new session, so one round trip: the owner (by key or id), each
+			// candidate instance with its server, the access rule joined for (instance org, owner), and the
+			// owner's open sessions. At most one row per candidate slug (slugs, fingerprints and
+			// memberships are unique; totp_credentials is keyed by user).
+			const access = accessSubquery(db, instances.orgId, users.id, 'view:instances');
+			const rows = await db
+				.select({
+					userId: users.id,
+					email: users.email,
+					instance: instances,
+					server: servers,
+					memberUserId: access.memberUserId,
+					allowed: access.allowed,
+					lacksRequiredTwoFactor: access.lacksRequiredTwoFactor,
+					orgName: access.orgName,
+					openSessions: openSessionsSql(users.id, deps.clock.now())
+				})
+				.from(users)
+				.leftJoin(sshKeys, owner.kind === 'key' ? and(eq(sshKeys.userId, users.id), eq(sshKeys.fingerprint, owner.fingerprint)) : sql`false`)
+				.leftJoin(instances, slugs.length === 0 ? sql`false` : inArray(instances.slug, [...slugs]))
+				.leftJoin(servers, eq(servers.id, instances.serverId))
+				.leftJoinLateral(access, sql`true`)
+				.where(owner.kind === 'key' ? eq(sshKeys.fingerprint, owner.fingerprint) : eq(users.id, owner.userId));
+			const first = rows[0];
+			if (!first) return null;
+			// The most likely slug first; one whose row cannot be bound is passed over, as if it did not exist.
+			for (const slug of slugs) {
+				const row = rows.find((r) => r.instance?.slug === slug);
+				const found = row?.instance && row.server ? await located(row.instance, row.server) : null;
+				if (row && found) return { owner: { userId: first.userId, email: first.email }, located: found, access: accessVerdict(row), openSessions: first.openSessions };
 			}
+			return { owner: { userId: first.userId, email: first.email }, located: null, access: { verdict: 'not_member' }, openSessions: first.openSessions };
 		},
 		async stillAllowed(checks) {
 			const result = new Map<string, string | null>();

@@ -14,7 +14,7 @@
  * session, and none is lost if the sweeper dies mid-way (the transaction rolls back, the row stays open
  * for the next sweep).
  */
-import { and, count, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, isNull, lt, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Clock } from '../clock';
 import type { Database } from '../db/client';
 import { gatewaySessions, sessionRecordings, users } from '../db/schema';
@@ -27,14 +27,21 @@ export const SESSION_STALE_AFTER_SECONDS = 15;
 /** Rows of a process that stopped heartbeating this long ago are closed with reason `abandoned`. */
 export const SESSION_ABANDONED_AFTER_SECONDS = 120;
 
+/** The rows that count against the user's limit: open, and still heartbeated by a live process. */
+function openRowsOf(userId: string | AnyColumn, now: Date): SQL {
+	const freshSince = new Date(now.getTime() - SESSION_STALE_AFTER_SECONDS * 1000);
+	return and(eq(gatewaySessions.userId, userId), isNull(gatewaySessions.endedAt), gt(gatewaySessions.lastSeenAt, freshSince))!;
+}
+
 /** Open sessions of the user across every gateway process (rows a live process still heartbeats). */
 export async function countOpenSessions(db: Database, userId: string, now: Date): Promise<number> {
-	const freshSince = new Date(now.getTime() - SESSION_STALE_AFTER_SECONDS * 1000);
-	const [row] = await db
-		.select({ n: count() })
-		.from(gatewaySessions)
-		.where(and(eq(gatewaySessions.userId, userId), isNull(gatewaySessions.endedAt), gt(gatewaySessions.lastSeenAt, freshSince)));
+	const [row] = await db.select({ n: count() }).from(gatewaySessions).where(openRowsOf(userId, now));
 	return row?.n ?? 0;
+}
+
+/** The same count as a scalar subquery, for a lookup that selects a user (`userId` is its column). */
+export function openSessionsSql(userId: AnyColumn, now: Date): SQL.Aliased<number> {
+	return sql<number>`(select count(*)::int from ${gatewaySessions} where ${openRowsOf(userId, now)})`.mapWith(Number).as('open_sessions');
 }
 
 export class SessionRegistry implements SessionStore {
@@ -46,10 +53,6 @@ export class SessionRegistry implements SessionStore {
 		readonly gatewayId: string
 	) {}
 
-	private freshSince(now: Date): Date {
-		return new Date(now.getTime() - SESSION_STALE_AFTER_SECONDS * 1000);
-	}
-
 	countOpen(userId: string): Promise<number> {
 		return countOpenSessions(this.db, userId, this.clock.now());
 	}
@@ -59,12 +62,7 @@ export class SessionRegistry implements SessionStore {
 		const now = this.clock.now();
 		const result = await this.db.transaction(async (tx) => {
 			await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'gateway-sessions:' + session.userId}))`);
-			const [row] = await tx
-				.select({ n: count() })
-				.from(gatewaySessions)
-				.where(
-					and(eq(gatewaySessions.userId, session.userId), isNull(gatewaySessions.endedAt), gt(gatewaySessions.lastSeenAt, this.freshSince(now)))
-				);
+			const [row] = await tx.select({ n: count() }).from(gatewaySessions).where(openRowsOf(session.userId, now));
 			const open = row?.n ?? 0;
 			if (open >= maxPerUser) return { ok: false as const, open };
 			const [inserted] = await tx

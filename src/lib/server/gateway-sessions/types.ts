@@ -90,13 +90,30 @@ export type InstanceAccess =
 	| { verdict: 'forbidden' }
 	| { verdict: 'mfa_required'; message: string };
 
+/** Who asks: the holder of a key (SSH door), or a signed-in user (browser door). */
+export type OwnerRef = { kind: 'key'; fingerprint: string } | { kind: 'user'; userId: string };
+
+/** What one authorization is decided on, read together (see GatewayDirectory.lookup). */
+export type AccessFacts = {
+	owner: KeyOwner;
+	/** The instance of the first candidate slug that exists; null when none does (or it cannot be bound). */
+	located: LocatedInstance | null;
+	/** The one access rule's verdict (orgs/access.ts) on view:instances in that instance's org. */
+	access: InstanceAccess;
+	/** The owner's open sessions across every gateway process. */
+	openSessions: number;
+};
+
 export interface GatewayDirectory {
 	findKeyOwner(fingerprint: string): Promise<KeyOwner | null>;
-	findUser(userId: string): Promise<KeyOwner | null>;
 	touchKey(fingerprint: string, now: Date): Promise<void>;
 	findInstanceBySlug(slug: string): Promise<LocatedInstance | null>;
-	/** The verdict of the one access rule (orgs/access.ts) on view:instances in the instance's org. */
-	instanceAccess(orgId: string, userId: string): Promise<InstanceAccess>;
+	/**
+	 * Everything an authorization needs, in one query: the owner of the credential, the first of
+	 * `slugs` (most likely first) that names an instance, the access verdict in its org and the
+	 * owner's open sessions. null: nobody holds the credential.
+	 */
+	lookup(owner: OwnerRef, slugs: readonly string[]): Promise<AccessFacts | null>;
 	/** One query for many sessions: which still hold key (or browser session), membership, permission and instance. */
 	stillAllowed(sessions: readonly AccessCheck[]): Promise<Map<string, string | null>>;
 }

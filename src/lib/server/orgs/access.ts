@@ -15,9 +15,10 @@
  *   does not come through here) and leaving the org (`allowWithoutRequiredTwoFactor`). The org row and
  *   the 2FA fact are joined into the same one query as the membership, never asked separately.
  * The rule is written twice only in form: as a function over a loaded membership (`grants`), and as
- * the same predicate in SQL (`grantsSql`) for the queries that filter many orgs or sessions at once.
+ * the same predicate in SQL (`grantsSql`) for the queries that filter many orgs or sessions at once,
+ * or join the verdict into a larger lookup (`accessSubquery`, as the gateway does on every connect).
  */
-import { and, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import { memberships, organizations, roles, totpCredentials } from '../db/schema';
 import { AppError } from '../errors';
@@ -143,6 +144,48 @@ export async function orgIdsPermitting(db: DbOrTx, userId: string, permission: P
 
 export type AccessVerdict = 'allowed' | 'not_member' | 'mfa_required' | 'forbidden';
 
+/** The columns a verdict is read from (null throughout when there is no membership row). */
+type VerdictRow = { memberUserId: string | null; allowed: boolean | null; lacksRequiredTwoFactor: boolean | null };
+
+/** The rule's order of refusals over one row: outsider, then the 2FA requirement, then the permission. */
+function verdictOf(row: VerdictRow | undefined): AccessVerdict {
+	if (row === undefined || row.memberUserId === null) return 'not_member';
+	if (row.lacksRequiredTwoFactor) return 'mfa_required';
+	return row.allowed ? 'allowed' : 'forbidden';
+}
+
+/**
+ * The rule for one (org, user) pair, as a subquery to join LATERAL into a larger query (the gateway's
+ * one lookup of key, instance and access): `orgId` and `userId` are columns of that query. At most one
+ * row (memberships are keyed by org and user); none for an outsider, whose verdict is then not_member.
+ * The LIMIT keeps the planner from pulling the subquery up into the outer join search: eight joined
+ * relations cost PostgreSQL several milliseconds of planning on every connect, two groups of four do not.
+ */
+export function accessSubquery(db: DbOrTx, orgId: AnyColumn, userId: AnyColumn, permission: Permission) {
+	return db
+		.select({
+			memberUserId: sql<string>`${memberships.userId}`.as('access_member_user_id'),
+			allowed: sql<boolean>`${grantsSql(permission)}`.mapWith(Boolean).as('access_allowed'),
+			lacksRequiredTwoFactor: sql<boolean>`${lacksRequiredTwoFactorSql}`.mapWith(Boolean).as('access_lacks_required_two_factor'),
+			orgName: sql<string>`${organizations.name}`.as('access_org_name')
+		})
+		.from(memberships)
+		.innerJoin(roles, eq(roles.id, memberships.roleId))
+		.innerJoin(organizations, eq(organizations.id, memberships.orgId))
+		.leftJoin(totpCredentials, confirmedTotpOfMember)
+		.where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)))
+		.limit(1)
+		.as('access');
+}
+
+/** The verdict over the columns of `accessSubquery` (null when it had no row); for mfa_required, the member's line. */
+export function accessVerdict(
+	row: VerdictRow & { orgName: string | null }
+): { verdict: Exclude<AccessVerdict, 'mfa_required'> } | { verdict: 'mfa_required'; message: string } {
+	const verdict = verdictOf(row);
+	return verdict === 'mfa_required' ? { verdict, message: mfaRequiredMessage(row.orgName ?? '') } : { verdict };
+}
+
 /**
  * The verdict for many (user, org) pairs in one query: the gateway's revocation watcher re-checks
  * every open session of its process every few seconds with this.
@@ -168,11 +211,6 @@ export async function verdictsFor(
 					.innerJoin(organizations, eq(organizations.id, memberships.orgId))
 					.leftJoin(totpCredentials, confirmedTotpOfMember)
 					.where(inArray(memberships.userId, userIds));
-	const found = new Map(rows.map((r) => [`${r.userId}/${r.orgId}`, r]));
-	return ({ userId, orgId }) => {
-		const row = found.get(`${userId}/${orgId}`);
-		if (row === undefined) return 'not_member';
-		if (row.lacksRequiredTwoFactor) return 'mfa_required';
-		return row.allowed ? 'allowed' : 'forbidden';
-	};
+	const found = new Map(rows.map((r) => [`${r.userId}/${r.orgId}`, { ...r, memberUserId: r.userId }]));
+	return ({ userId, orgId }) => verdictOf(found.get(`${userId}/${orgId}`));
 }
