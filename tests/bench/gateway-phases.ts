@@ -18,6 +18,7 @@ import { startSshGateway } from '../../ssh-gateway/ssh/server';
 import { createTestApp } from '../helpers/app';
 import type { TestContainer } from '../helpers/docker';
 import { orgWithOwner } from '../helpers/orgs';
+import { defaultEnvironmentId } from '../helpers/projects';
 import { generateKey } from '../helpers/ssh-keys';
 
 type Call = { name: string; start: number; end: number };
@@ -84,6 +85,7 @@ export async function measurePhases(container: TestContainer, runs: number): Pro
 		const [server] = await app.db.insert(servers).values({ orgId: org.id, name: 'local', kind: 'socket', endpoint: '/var/run/docker.sock' }).returning();
 		await app.db.insert(instances).values({
 			orgId: org.id,
+			environmentId: await defaultEnvironmentId(app, org.id),
 			slug: 'bench-phases',
 			name: 'Bench',
 			serverId: server!.id,
