@@ -22,6 +22,7 @@ import { createTestApp } from '../helpers/app';
 import { ensureTestImage, removeTestContainers, requireDocker } from '../helpers/docker';
 import { instanceFixture } from '../helpers/instances';
 import { generateKey } from '../helpers/ssh-keys';
+import { waitFor } from '../helpers/poll';
 import { browserLogin, isRefusal, openTerminal } from '../helpers/terminal';
 
 const KEYSTROKES = Number(process.env.BENCH_KEYSTROKES ?? 1000);
@@ -29,11 +30,13 @@ const TERMINALS = Number(process.env.BENCH_TERMINALS ?? 200);
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
-const rssNow = () => {
+type MemorySample = { rss: number; heap: number };
+function memory(): MemorySample {
 	gc();
 	gc();
-	return process.memoryUsage().rss;
-};
+	const m = process.memoryUsage();
+	return { rss: m.rss, heap: m.heapUsed + m.external };
+}
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 const row = (cells: string[]) => console.log(`| ${cells.join(' | ')} |`);
 
@@ -90,6 +93,35 @@ async function main() {
 		const key = generateKey('ed25519');
 		await app.db.insert(sshKeys).values({ userId: fixture.owner.id, name: 'bench', type: 'ssh-ed25519', bits: 256, fingerprint: key.keygenFingerprint, publicKey: key.line.split(' ').slice(0, 2).join(' ') });
 
+		// Memory of idle browser terminals, first (before the latency runs leave garbage behind): one
+		// terminal open as the baseline, then the rest, each reading after GC.
+		const tickets: string[] = [];
+		for (let i = 0; i < TERMINALS; i++) tickets.push((await requestTerminalTicket(app, login.auth, slug)).ticket);
+		clients = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/terminal-clients.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
+		const opened = (count: number) =>
+			new Promise<void>((resolve, reject) => {
+				const onData = (d: Buffer) => {
+					if (d.toString().includes(`open ${count}`)) {
+						clients!.stdout!.off('data', onData);
+						resolve();
+					}
+				};
+				clients!.stdout!.on('data', onData);
+				clients!.once('exit', (code) => reject(new Error(`terminal clients exited with ${code}`)));
+			});
+		const url = `${baseUrl.replace('http', 'ws')}/ws/terminal`;
+		clients.stdin!.write(JSON.stringify({ url, origin, cookie: login.cookie, tickets: tickets.slice(0, 1) }) + '\n');
+		await opened(1);
+		await new Promise((r) => setTimeout(r, 2000));
+		const before = memory();
+		clients.stdin!.end(JSON.stringify({ url, origin, cookie: login.cookie, tickets: tickets.slice(1) }) + '\n');
+		await opened(TERMINALS - 1);
+		await new Promise((r) => setTimeout(r, 3000));
+		const after = memory();
+		const open = gateway.terminal.openCount;
+		clients.kill('SIGKILL');
+		await waitFor(async () => gateway.core.liveSessionCount === 0, 60_000, 100);
+
 		// WebSocket path.
 		const term = await openTerminal(baseUrl, { ticket: (await requestTerminalTicket(app, login.auth, slug)).ticket, cookie: login.cookie, origin });
 		if (isRefusal(term)) throw new Error(`terminal refused: ${JSON.stringify(term)}`);
@@ -111,32 +143,19 @@ async function main() {
 		);
 		ssh.kill();
 
-		// Memory of idle browser terminals.
-		await new Promise((r) => setTimeout(r, 2000));
-		const before = rssNow();
-		const tickets: string[] = [];
-		for (let i = 0; i < TERMINALS; i++) tickets.push((await requestTerminalTicket(app, login.auth, slug)).ticket);
-		clients = spawn('npx', ['tsx', 'tests/bench/terminal-clients.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
-		clients.stdin!.end(JSON.stringify({ url: `${baseUrl.replace('http', 'ws')}/ws/terminal`, origin, cookie: login.cookie, tickets }));
-		await new Promise<void>((resolve, reject) => {
-			clients!.stdout!.on('data', (d: Buffer) => d.toString().includes(`open ${TERMINALS}`) && resolve());
-			clients!.on('exit', (code) => reject(new Error(`terminal clients exited with ${code}`)));
-		});
-		await new Promise((r) => setTimeout(r, 3000));
-		const after = rssNow();
-		const open = gateway.terminal.openCount;
-
 		console.log(`\noCore browser terminal benchmark: ${KEYSTROKES} keystrokes per path, ${TERMINALS} idle terminals; ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)} at the end\n`);
 		row(['keystroke echo round trip', 'p50 ms', 'p99 ms']);
 		row(['---', '---:', '---:']);
 		row(['browser terminal (WebSocket)', percentile(wsTimes, 50).toFixed(2), percentile(wsTimes, 99).toFixed(2)]);
 		row(['native ssh -tt (same gateway)', percentile(sshTimes, 50).toFixed(2), percentile(sshTimes, 99).toFixed(2)]);
 		console.log('');
-		row([`server memory, ${open} idle browser terminals (after GC)`, 'RSS']);
-		row(['---', '---:']);
-		row(['whole process, before', `${(before / 2 ** 20).toFixed(0)} MiB`]);
-		row([`whole process, ${open} terminals open`, `${(after / 2 ** 20).toFixed(0)} MiB`]);
-		row(['per idle terminal', `${((after - before) / open / 1024).toFixed(0)} KiB`]);
+		const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+		const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+		row([`server memory, ${open} idle browser terminals (after GC)`, 'RSS', 'heap + external']);
+		row(['---', '---:', '---:']);
+		row(['whole process, 1 terminal', mib(before.rss), mib(before.heap)]);
+		row([`whole process, ${open} terminals`, mib(after.rss), mib(after.heap)]);
+		row(['per idle terminal', kib((after.rss - before.rss) / (open - 1)), kib((after.heap - before.heap) / (open - 1))]);
 	} finally {
 		clients?.kill('SIGKILL');
 		await gateway.close();
