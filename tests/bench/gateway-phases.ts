@@ -10,16 +10,13 @@
  */
 import { spawn } from 'node:child_process';
 import type { AppContext } from '../../src/lib/server/app-context';
-import { instances, servers, sshKeys } from '../../src/lib/server/db/schema';
 import { gatewayServices } from '../../src/lib/server/gateway-sessions/gateway-services';
 import { createGatewayCore } from '../../ssh-gateway/core/gateway';
 import { silentGatewayLog } from '../../ssh-gateway/core/log';
 import { startSshGateway } from '../../ssh-gateway/ssh/server';
 import { createTestApp } from '../helpers/app';
+import { benchInstance } from './in-process';
 import type { TestContainer } from '../helpers/docker';
-import { orgWithOwner } from '../helpers/orgs';
-import { defaultEnvironmentId } from '../helpers/projects';
-import { generateKey } from '../helpers/ssh-keys';
 
 type Call = { name: string; start: number; end: number };
 
@@ -81,21 +78,7 @@ export async function measurePhases(container: TestContainer, runs: number): Pro
 		limits: { maxUnauthenticatedPerIp: 50, maxUnauthenticated: 100, identTimeoutSeconds: 10, loginGraceSeconds: 30 }
 	});
 	try {
-		const { owner, org } = await orgWithOwner(app, 'Bench');
-		const [server] = await app.db.insert(servers).values({ orgId: org.id, name: 'local', kind: 'socket', endpoint: '/var/run/docker.sock' }).returning();
-		await app.db.insert(instances).values({
-			orgId: org.id,
-			environmentId: await defaultEnvironmentId(app, org.id),
-			slug: 'bench-phases',
-			name: 'Bench',
-			serverId: server!.id,
-			container: container.name,
-			containerId: container.id,
-			engineKey: 'socket:/var/run/docker.sock',
-			status: 'running'
-		});
-		const key = generateKey('ed25519');
-		await app.db.insert(sshKeys).values({ userId: owner.id, name: 'bench', type: 'ssh-ed25519', bits: 256, fingerprint: key.keygenFingerprint, publicKey: key.line.split(' ').slice(0, 2).join(' ') });
+		const { key } = await benchInstance(app, container, 'bench-phases');
 		const args = ['-p', String(ssh.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-i', key.privateFile, 'bench-phases@127.0.0.1', 'true'];
 		const once = () =>
 			new Promise<{ start: number; end: number }>((resolve, reject) => {

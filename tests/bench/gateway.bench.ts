@@ -21,16 +21,13 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { instances, servers, sshKeys } from '../../src/lib/server/db/schema';
+import { instances, servers } from '../../src/lib/server/db/schema';
 import { silentGatewayLog } from '../../ssh-gateway/core/log';
 import { nativeSshCrypto } from '../../ssh-gateway/ssh/crypto-binding';
 import { startGateway } from '../../ssh-gateway/start';
 import { measurePhases } from './gateway-phases';
 import { createTestApp } from '../helpers/app';
-import { orgWithOwner } from '../helpers/orgs';
-import { defaultEnvironmentId } from '../helpers/projects';
+import { benchInstance, memory } from './in-process';
 import { ensureTestImage, removeTestContainers, requireDocker, startTestContainer, type TestContainer } from '../helpers/docker';
 import { sshEngineUnavailableReason, startSshDockerHost } from '../helpers/docker-endpoints';
 import { startOcoreProcess, type OcoreProcess } from '../helpers/ocore-process';
@@ -95,18 +92,6 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 const mbps = (ms: number) => (MIB * 1.048576) / (ms / 1000);
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-type MemorySample = { rss: number; heap: number };
-
-function memory(): MemorySample {
-	gc();
-	gc();
-	const m = process.memoryUsage();
-	return { rss: m.rss, heap: m.heapUsed + m.external };
-}
-
 /**
  * Memory per idle session, measured on a gateway started in this process (same code as the shipped
  * server: startGateway over an app context, dockerode backend, in-memory database) so the garbage
@@ -124,22 +109,7 @@ async function measureMemory(container: TestContainer, sessions: number) {
 	const gateway = await startGateway(app, { ssh: true, port: 0, host: '127.0.0.1', log: silentGatewayLog });
 	const children: ReturnType<typeof spawn>[] = [];
 	try {
-		const { owner, org } = await orgWithOwner(app, 'Bench');
-		const [server] = await app.db.insert(servers).values({ orgId: org.id, name: 'local', kind: 'socket', endpoint: '/var/run/docker.sock' }).returning();
-		// A row bound as createInstance binds one (the container is labelled for the shipped server's org, not this one).
-		await app.db.insert(instances).values({
-			orgId: org.id,
-			environmentId: await defaultEnvironmentId(app, org.id),
-			slug: 'bench-memory',
-			name: 'Bench',
-			serverId: server!.id,
-			container: container.name,
-			containerId: container.id,
-			engineKey: 'socket:/var/run/docker.sock',
-			status: 'running'
-		});
-		const key = generateKey('ed25519');
-		await app.db.insert(sshKeys).values({ userId: owner.id, name: 'bench', type: 'ssh-ed25519', bits: 256, fingerprint: key.keygenFingerprint, publicKey: key.line.split(' ').slice(0, 2).join(' ') });
+		const { key } = await benchInstance(app, container, 'bench-memory');
 		const args = ['-p', String(gateway.ssh!.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-i', key.privateFile, 'bench-memory@127.0.0.1', 'sleep 3600'];
 		const waitForLive = async (count: number) => {
 			const deadline = Date.now() + 120_000;

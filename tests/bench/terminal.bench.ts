@@ -12,13 +12,12 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { sshKeys } from '../../src/lib/server/db/schema';
 import { requestTerminalTicket } from '../../src/lib/server/terminal/request-ticket';
 import { silentGatewayLog } from '../../ssh-gateway/core/log';
 import { startGateway } from '../../ssh-gateway/start';
 import { createTestApp } from '../helpers/app';
+import { memory } from './in-process';
 import { ensureTestImage, removeTestContainers, requireDocker } from '../helpers/docker';
 import { instanceFixture } from '../helpers/instances';
 import { generateKey } from '../helpers/ssh-keys';
@@ -28,15 +27,6 @@ import { browserLogin, isRefusal, openTerminal } from '../helpers/terminal';
 const KEYSTROKES = Number(process.env.BENCH_KEYSTROKES ?? 1000);
 const TERMINALS = Number(process.env.BENCH_TERMINALS ?? 200);
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-type MemorySample = { rss: number; heap: number };
-function memory(): MemorySample {
-	gc();
-	gc();
-	const m = process.memoryUsage();
-	return { rss: m.rss, heap: m.heapUsed + m.external };
-}
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 const row = (cells: string[]) => console.log(`| ${cells.join(' | ')} |`);
 
